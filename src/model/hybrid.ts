@@ -1,0 +1,88 @@
+import { tcp } from './ports.js';
+import type { Flow } from './types.js';
+
+const REF = 'Exchange documentation: hybrid deployment protocols, ports and endpoints';
+const SMTP = [tcp(25, 'smtp', { name: 'smtp' })];
+const HTTPS = [tcp(443, 'http', { name: 'https', implicitTls: true })];
+
+/** Exchange Online (Office 365) and the on-premises organization, both ways. */
+export const HYBRID: readonly Flow[] = [
+  {
+    id: 'hybrid.inbound-smtp',
+    purpose: 'Mail from Exchange Online Protection to the on-premises Mailbox servers',
+    table: 'hybrid',
+    source: 'office365',
+    destination: 'mailbox',
+    ports: SMTP,
+    expectation: 'required',
+    when: { hybrid: true, edge: false },
+    component: 'Receive connector "Default Frontend <server>"',
+    needsListener: true,
+    reference: REF,
+  },
+  {
+    id: 'hybrid.inbound-smtp-edge',
+    purpose: 'Mail from Exchange Online Protection to the on-premises Edge Transport servers',
+    table: 'hybrid',
+    source: 'office365',
+    destination: 'edge',
+    ports: SMTP,
+    expectation: 'required',
+    when: { hybrid: true, edge: true },
+    component: 'Receive connector "Default internal Receive connector <edge>"',
+    needsListener: true,
+    reference: REF,
+  },
+  {
+    id: 'hybrid.inbound-https',
+    purpose: 'Exchange Online to on-premises Autodiscover, EWS and MRS proxy (/autodiscover, /ews, /ews/mrsproxy.svc)',
+    table: 'hybrid',
+    source: 'office365',
+    destination: 'mailbox',
+    ports: HTTPS,
+    expectation: 'required',
+    when: { hybrid: true },
+    component: 'Client Access services (Autodiscover, EWS, MRS proxy)',
+    needsListener: true,
+    reference: REF,
+  },
+  {
+    id: 'hybrid.outbound-smtp',
+    purpose: 'Mail from the on-premises Mailbox servers to Exchange Online Protection',
+    table: 'hybrid',
+    source: 'mailbox',
+    destination: 'office365',
+    ports: SMTP,
+    expectation: 'required',
+    when: { hybrid: true, edge: false },
+    component: 'Send connector to Office 365 (hybrid)',
+    needsListener: true,
+    reference: REF,
+  },
+  {
+    id: 'hybrid.outbound-smtp-edge',
+    purpose: 'Mail from the on-premises Edge Transport servers to Exchange Online Protection',
+    table: 'hybrid',
+    source: 'edge',
+    destination: 'office365',
+    ports: SMTP,
+    expectation: 'required',
+    when: { hybrid: true, edge: true },
+    component: 'Send connector to Office 365 (hybrid), through the Edge Transport server',
+    needsListener: true,
+    reference: REF,
+  },
+  {
+    id: 'hybrid.outbound-https',
+    purpose: 'On-premises Mailbox servers to Exchange Online endpoints (free/busy, MRS, OAuth)',
+    table: 'hybrid',
+    source: 'mailbox',
+    destination: 'office365',
+    ports: HTTPS,
+    expectation: 'required',
+    when: { hybrid: true },
+    component: 'Availability service, Mailbox Replication service',
+    needsListener: true,
+    reference: REF,
+  },
+];

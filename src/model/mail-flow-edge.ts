@@ -1,0 +1,88 @@
+import { DNS_PORTS, tcp } from './ports.js';
+import type { Flow } from './types.js';
+
+const REF = 'seed: network ports required for mail flow with Edge Transport servers';
+const EDGE = { edge: true } as const;
+
+/** Mail flow through a subscribed Edge Transport server in the perimeter network. */
+export const MAIL_FLOW_EDGE: readonly Flow[] = [
+  {
+    id: 'edge.inbound',
+    purpose: 'Inbound mail from the Internet to the Edge Transport server',
+    table: 'mail-flow-edge',
+    source: 'internet',
+    destination: 'edge',
+    ports: [tcp(25, 'smtp', { name: 'smtp' })],
+    expectation: 'required',
+    when: EDGE,
+    component: 'Receive connector "Default internal Receive connector <edge>"',
+    needsListener: true,
+    reference: REF,
+  },
+  {
+    id: 'edge.to-internal',
+    purpose: 'Inbound mail from the Edge Transport server to Mailbox servers in the subscribed site',
+    table: 'mail-flow-edge',
+    source: 'edge',
+    destination: 'mailbox',
+    ports: [tcp(25, 'smtp', { name: 'smtp' })],
+    expectation: 'required',
+    when: EDGE,
+    component: 'Send connector "EdgeSync - Inbound to <site>" to Receive connector "Default Frontend <server>"',
+    needsListener: true,
+    reference: REF,
+  },
+  {
+    id: 'edge.from-internal',
+    purpose: 'Outbound mail from Mailbox servers in the subscribed site to the Edge Transport server',
+    table: 'mail-flow-edge',
+    source: 'mailbox',
+    destination: 'edge',
+    ports: [tcp(25, 'smtp', { name: 'smtp' })],
+    expectation: 'required',
+    when: EDGE,
+    component:
+      'Implicit intra-organization Send connector (Transport service) to "Default internal Receive connector <edge>"',
+    needsListener: true,
+    reference: REF,
+  },
+  {
+    id: 'edge.outbound',
+    purpose: 'Outbound mail from the Edge Transport server to the Internet',
+    table: 'mail-flow-edge',
+    source: 'edge',
+    destination: 'internet',
+    ports: [tcp(25, 'smtp')],
+    expectation: 'required',
+    when: EDGE,
+    component: 'Send connector "EdgeSync - <site> to Internet"',
+    needsListener: true,
+    reference: REF,
+  },
+  {
+    id: 'edge.edgesync',
+    purpose: 'EdgeSync synchronization (secure LDAP) from Mailbox servers that took part in the subscription',
+    table: 'mail-flow-edge',
+    source: 'mailbox',
+    destination: 'edge',
+    ports: [tcp(50636, 'ldaps', { name: 'edgesync', implicitTls: true })],
+    expectation: 'required',
+    when: EDGE,
+    component: 'Microsoft Exchange EdgeSync service to AD LDS on the Edge Transport server',
+    needsListener: true,
+    reference: REF,
+  },
+  {
+    id: 'edge.dns',
+    purpose: 'DNS name resolution of the next mail hop from the Edge Transport server',
+    table: 'mail-flow-edge',
+    source: 'edge',
+    destination: 'dns',
+    ports: DNS_PORTS,
+    expectation: 'required',
+    when: EDGE,
+    component: 'Transport service on the Edge Transport server (next-hop resolution)',
+    needsListener: true,
+    reference: REF,
+  },
+];

@@ -1,0 +1,30 @@
+import type { ObservedState, Transport } from '../model/types.js';
+import type { Check } from '../plan/types.js';
+
+/** Facts a service checker saw. Each checker adds its own `kind`-tagged record. */
+export interface ServiceFacts {
+  readonly kind: string;
+  readonly [fact: string]: unknown;
+}
+
+/** What a prober saw at one address. Facts only: the verdict layer judges. */
+export interface Observation {
+  readonly state: ObservedState;
+  readonly address?: string;
+  readonly rttMs?: number;
+  readonly attempts: number;
+  readonly error?: string;
+  readonly service?: ServiceFacts;
+}
+
+export interface ProbeTarget {
+  readonly check: Check;
+  /** The address to connect to (IPv4 or IPv6 literal). */
+  readonly address: string;
+  readonly port: number;
+  readonly transport: Transport;
+  /** Time allowed for this attempt, in ms. */
+  readonly timeoutMs: number;
+}
+
+export type Prober = (target: ProbeTarget, signal: AbortSignal) => Promise<Observation>;

@@ -1,0 +1,51 @@
+import type { ObservedState, Role, Verdict } from '../model/types.js';
+import type { Check } from '../plan/types.js';
+import type { ServiceFacts } from '../probe/types.js';
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+export interface Finding {
+  /** Stable id, e.g. `smtp.no-starttls`. */
+  readonly id: string;
+  readonly severity: Severity;
+  readonly message: string;
+}
+
+export interface Judgement {
+  readonly verdict: Verdict;
+  readonly why: string;
+  readonly findings: readonly Finding[];
+}
+
+/** A check with what was seen at one of its destination's addresses, and the verdict. */
+export interface CheckResult extends Omit<Check, 'destination'> {
+  readonly destination: Check['destination'] & { readonly address?: string };
+  readonly observed: {
+    readonly state: ObservedState;
+    readonly rttMs?: number;
+    readonly attempts: number;
+    readonly error?: string;
+  };
+  readonly service?: ServiceFacts;
+  readonly findings: readonly Finding[];
+  readonly verdict: Verdict;
+  readonly why: string;
+}
+
+export type Summary = Readonly<Record<Verdict, number>> & { readonly total: number };
+
+/** The stable, versioned result of a scan (`--format json`). */
+export interface ScanResult {
+  readonly schemaVersion: 1;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly vantage: { readonly role: Role; readonly host?: string };
+  readonly topology: { readonly file: string; readonly sha256: string; readonly organization: string };
+  /** True when the scan was cut short (deadline, SIGINT/SIGTERM): unfinished checks are listed, not dropped. */
+  readonly partial: boolean;
+  /** Set when nothing answered at all: blocked verdicts cannot be trusted (exit 3). */
+  readonly couldNotScan?: string;
+  readonly checks: readonly CheckResult[];
+  readonly summary: Summary;
+}
