@@ -9,10 +9,10 @@ const DYNAMIC_RPC = sampleRange(49152, 65535, 6, (port) => tcp(port));
 
 /** Ports Exchange servers use between themselves (sampled: any port must pass). */
 const EXCHANGE_TO_EXCHANGE: readonly FlowPort[] = [
-  tcp(25, 'smtp'),
-  tcp(80),
+  tcp(25, 'tcp', { name: 'smtp' }),
+  tcp(80, 'tcp', { name: 'http' }),
   tcp(135),
-  tcp(443),
+  tcp(443, 'tcp', { name: 'https' }),
   tcp(444),
   tcp(445),
   tcp(465),

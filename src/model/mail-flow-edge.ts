@@ -52,7 +52,7 @@ export const MAIL_FLOW_EDGE: readonly Flow[] = [
     table: 'mail-flow-edge',
     source: 'edge',
     destination: 'internet',
-    ports: [tcp(25, 'smtp')],
+    ports: [tcp(25, 'smtp', { name: 'smtp' })],
     expectation: 'required',
     when: EDGE,
     component: 'Send connector "EdgeSync - <site> to Internet"',

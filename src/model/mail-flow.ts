@@ -24,7 +24,7 @@ export const MAIL_FLOW: readonly Flow[] = [
     table: 'mail-flow',
     source: 'mailbox',
     destination: 'internet',
-    ports: [tcp(25, 'smtp')],
+    ports: [tcp(25, 'smtp', { name: 'smtp' })],
     expectation: 'required',
     when: { edge: false, outboundProxy: false },
     component: 'Transport service, through a Send connector to the Internet (none exists by default)',
@@ -37,7 +37,7 @@ export const MAIL_FLOW: readonly Flow[] = [
     table: 'mail-flow',
     source: 'mailbox',
     destination: 'internet',
-    ports: [tcp(25, 'smtp')],
+    ports: [tcp(25, 'smtp', { name: 'smtp' })],
     expectation: 'required',
     when: { edge: false, outboundProxy: true },
     component:
