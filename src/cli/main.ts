@@ -1,0 +1,37 @@
+import yargs from 'yargs';
+import type { CommandModule } from 'yargs';
+import { isKnownError, UsageError } from './errors.js';
+import { portsCommand } from './commands/ports.js';
+import { TOOL } from './version.js';
+
+const commands: CommandModule<any, any>[] = [portsCommand];
+
+function fail(message: string): void {
+  process.stderr.write(`exchange-ports: ${message}\n`);
+  process.exitCode = 2;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const cli = yargs(argv)
+    .scriptName('exchange-ports')
+    .version(TOOL.version)
+    .strict()
+    .demandCommand(1, 'name a command (see --help)')
+    .recommendCommands()
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new UsageError((message ?? 'bad arguments').replace(/\s*\n\s*/g, ' '));
+    });
+  for (const command of commands) cli.command(command);
+  try {
+    await cli.parseAsync();
+  } catch (error) {
+    if (isKnownError(error)) fail(error.message);
+    else {
+      const detail = process.env.EXCHANGE_PORTS_DEBUG && error instanceof Error ? `\n${error.stack}` : '';
+      process.stderr.write(`exchange-ports: internal error: ${error instanceof Error ? error.message : String(error)}${detail}\n`);
+      process.exitCode = 3;
+    }
+  }
+}
