@@ -6,7 +6,7 @@ import { imapService } from './imap-service.js';
 import { STANDARD_PORTS, type LabHost, type LabOrganization, type LabService } from './organization.js';
 import { pop3Service } from './pop3-service.js';
 import { smtpService } from './smtp-service.js';
-import { startTlsService } from './tls-service.js';
+import { startPlainTcp, startTlsService } from './tls-service.js';
 import { startHttpRedirect, startHttpsService } from './web-service.js';
 import { labZone } from './zone.js';
 
@@ -67,6 +67,7 @@ export async function startHost(lab: LabOrganization, host: LabHost, standardPor
       listeners.push(listener);
       ports[service] = listener.port;
     }
+    for (const port of host.windowsPorts) listeners.push(await startPlainTcp(host.address, port));
   } catch (error) {
     await stop();
     throw error;

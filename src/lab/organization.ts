@@ -33,6 +33,8 @@ export interface LabHost {
   readonly webCertificateDays: number;
   /** Fault: the client connector offers AUTH LOGIN before STARTTLS. */
   readonly authBeforeTls: boolean;
+  /** Ports where a Windows server accepts plain TCP (RDP 3389, SMB 445): only the path matters. */
+  readonly windowsPorts: readonly number[];
 }
 
 export interface LabOrganization {
@@ -64,6 +66,7 @@ export function contoso(addresses: LabAddresses): LabOrganization {
     services: [],
     webCertificateDays: 365,
     authBeforeTls: false,
+    windowsPorts: [],
     ...fields,
   });
   return {
@@ -89,5 +92,30 @@ export function contoso(addresses: LabAddresses): LabOrganization {
       host({ role: 'domain-controller', name: 'dc01.contoso.lab', address: addresses.dc01 }),
       host({ role: 'internet', name: 'mx.example.org', address: addresses.mx, services: ['smtp'] }),
     ],
+  };
+}
+
+const WINDOWS_PORTS: readonly number[] = [445, 3389];
+
+/**
+ * Contoso without the built-in faults, as the namespace organization runs it: every enabled
+ * service listens (POP3 included), Windows hosts answer on RDP and SMB, and with `edge: false`
+ * there is no Edge server at all. Only the firewall decides what a scan sees.
+ */
+export function healthyContoso(addresses: LabAddresses, options: { edge: boolean }): LabOrganization {
+  const demo = contoso(addresses);
+  const windows = new Set<LabRole>(['mailbox', 'edge', 'domain-controller']);
+  return {
+    ...demo,
+    edge: options.edge,
+    hosts: demo.hosts
+      .filter((host) => options.edge || host.role !== 'edge')
+      .map((host) => ({
+        ...host,
+        services: host.role === 'mailbox' ? [...host.services, 'pop3', 'pop3s'] : host.role === 'internet' ? [...host.services, 'dns'] : host.services,
+        webCertificateDays: 365,
+        authBeforeTls: false,
+        windowsPorts: windows.has(host.role) ? WINDOWS_PORTS : [],
+      })),
   };
 }
