@@ -1,10 +1,11 @@
 import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { isKnownError, UsageError } from './errors.js';
+import { initCommand } from './commands/init.js';
 import { portsCommand } from './commands/ports.js';
 import { TOOL } from './version.js';
 
-const commands: CommandModule<any, any>[] = [portsCommand];
+const commands: CommandModule<any, any>[] = [portsCommand, initCommand];
 
 function fail(message: string): void {
   process.stderr.write(`exchange-ports: ${message}\n`);
