@@ -26,14 +26,17 @@ export function addressProblem(value: string): string | undefined {
   return isIP(value) === 0 ? `not an IP address: ${quote(value)}` : undefined;
 }
 
-/** Digits and dots only, or hex digits, dots and colons, was meant as an IP address, not a name. */
+const WITH_PORT = /^[^:/]+:\d+$/;
+
+/** Digits and dots only, or a colon that is not a URL's or a port's, was meant as an IP address. */
 function meantAsAddress(value: string): boolean {
-  return /^[0-9.]+$/.test(value) || (value.includes(':') && /^[0-9a-f:.]+(%.+)?$/i.test(value));
+  return /^[0-9.]+$/.test(value) || (value.includes(':') && !value.includes('/') && !WITH_PORT.test(value));
 }
 
 /** A host is named by an RFC 1123 host name or an IP address literal. */
 export function hostProblem(value: string): string | undefined {
   if (isIP(value) !== 0) return undefined;
+  if (WITH_PORT.test(value)) return `not a host name or an IP address: ${quote(value)} (ports go under ports)`;
   return meantAsAddress(value) ? addressProblem(value) : hostNameProblem(value);
 }
 

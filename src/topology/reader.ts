@@ -98,9 +98,8 @@ export class Reader {
         continue;
       }
       firstAt.set(name, keyAt);
-      const hint = hints[name];
-      if (hint !== undefined) {
-        this.problems.add(keyAt, path, hint);
+      if (Object.hasOwn(hints, name)) {
+        this.problems.add(keyAt, path, hints[name] as string);
       } else if (!known.includes(name)) {
         this.problems.add(keyAt, path, `unknown key ${suggestion(name, known)}`);
         const near = closest(name, known);
