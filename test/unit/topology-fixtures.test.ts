@@ -36,6 +36,18 @@ async function problemsOf(file: string): Promise<TopologyError> {
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
+/** The defaults the topology format documents; fixtures state only what differs. */
+const DEFAULT_FEATURES = {
+  edge: false,
+  imap4: false,
+  pop3: false,
+  smtpSubmission: true,
+  outboundProxy: false,
+  openProxyDetection: true,
+  hybrid: false,
+  unifiedMessaging: false,
+};
+
 const host = (name: string, rest: Partial<Host> = {}): Host => ({ name, ports: {}, edgeSync: false, ...rest });
 const ip = (address: string): Host => host(address, { address });
 
@@ -81,16 +93,7 @@ describe('valid topology fixtures', () => {
       sha256: sha256(file),
       organization: 'contoso',
       site: 'Default-First-Site-Name',
-      features: {
-        edge: false,
-        imap4: false,
-        pop3: false,
-        smtpSubmission: true,
-        outboundProxy: true,
-        openProxyDetection: true,
-        hybrid: false,
-        unifiedMessaging: false,
-      },
+      features: { ...DEFAULT_FEATURES, outboundProxy: true },
       hosts: {
         internet: [ip('198.19.0.25')],
         client: [ip('198.18.4.20')],
@@ -116,16 +119,7 @@ describe('valid topology fixtures', () => {
       sha256: sha256(file),
       organization: 'contoso',
       site: 'Default-First-Site-Name',
-      features: {
-        edge: true,
-        imap4: false,
-        pop3: false,
-        smtpSubmission: true,
-        outboundProxy: false,
-        openProxyDetection: true,
-        hybrid: false,
-        unifiedMessaging: false,
-      },
+      features: { ...DEFAULT_FEATURES, edge: true },
       hosts: {
         internet: [ip('198.19.0.25')],
         client: [],
