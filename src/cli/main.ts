@@ -7,8 +7,9 @@ import { TOOL } from './version.js';
 
 const commands: CommandModule<any, any>[] = [portsCommand, initCommand];
 
+/** A TopologyError holds one problem a line: each gets the prefix, so each stands alone in a log. */
 function fail(message: string): void {
-  process.stderr.write(`exchange-ports: ${message}\n`);
+  process.stderr.write(message.split('\n').map((line) => `exchange-ports: ${line}\n`).join(''));
   process.exitCode = 2;
 }
 
