@@ -1,14 +1,16 @@
 import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { isKnownError, UsageError } from './errors.js';
+import { initCommand } from './commands/init.js';
 import { labCommand } from './commands/lab.js';
 import { portsCommand } from './commands/ports.js';
 import { TOOL } from './version.js';
 
-const commands: CommandModule<any, any>[] = [portsCommand, labCommand];
+const commands: CommandModule<any, any>[] = [portsCommand, initCommand, labCommand];
 
+/** A TopologyError holds one problem a line: each gets the prefix, so each stands alone in a log. */
 function fail(message: string): void {
-  process.stderr.write(`exchange-ports: ${message}\n`);
+  process.stderr.write(message.split('\n').map((line) => `exchange-ports: ${line}\n`).join(''));
   process.exitCode = 2;
 }
 
