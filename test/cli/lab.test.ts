@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { parse } from 'yaml';
+
+const BIN = new URL('../../bin/exchange-ports.js', import.meta.url).pathname;
+
+describe('exchange-ports lab', () => {
+  test('runs the organization, prints how to scan it, and removes everything on SIGINT', async () => {
+    const child = spawn(process.execPath, [BIN, 'lab'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      let stdout = '';
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`lab not ready: ${stdout}`)), 10_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('Stop it with Ctrl+C.')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`lab exited with ${code}: ${stderr}`)));
+      });
+      const topologyFile = /^Topology: (.+)$/m.exec(stdout)?.[1] ?? '';
+      expect(stdout).toContain(`exchange-ports scan -t ${topologyFile} --from edge`);
+      const topology = parse(await readFile(topologyFile, 'utf8')) as { hosts: { edge: { address: string; ports: { smtp: number } }[] } };
+      const edge = topology.hosts.edge[0];
+      const greeting = await new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: edge?.address, port: edge?.ports.smtp ?? 0 });
+        socket.once('data', (chunk) => {
+          socket.destroy();
+          resolve(chunk.toString());
+        });
+        socket.once('error', reject);
+      });
+      expect(greeting).toMatch(/^220 edge01\.contoso\.lab Microsoft ESMTP MAIL Service ready/);
+
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(existsSync(topologyFile)).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 20_000);
+
+  test('--standard-ports without root is a usage error', async () => {
+    // As root, drop to nobody: the refusal applies to other users.
+    const [file, args] =
+      process.getuid?.() === 0
+        ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'lab', '--standard-ports']]
+        : [process.execPath, [BIN, 'lab', '--standard-ports']];
+    const child = spawn(file, args);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(stderr).toBe('exchange-ports: lab: --standard-ports needs root\n');
+    expect(code).toBe(2);
+  });
+});
