@@ -17,7 +17,7 @@ function json(result: ScanResult): string {
 }
 
 function table(result: ScanResult): string {
-  const t = new Table({ head: ['verdict', 'flow', 'destination', 'port', 'expectation', 'observed', 'why'], style: { head: [], border: [] } });
+  const t = new Table({ head: ['verdict', 'flow', 'destination', 'port', 'expectation', 'observed', 'why'], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
   for (const c of result.checks) {
     const where = c.destination.address && c.destination.address !== c.destination.host ? `${c.destination.host} (${c.destination.address})` : c.destination.host;
     t.push([c.verdict, c.flow, sanitize(where), `${c.port}/${c.transport}`, c.expectation, c.observed.state, sanitize(c.why)]);

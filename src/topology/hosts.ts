@@ -77,7 +77,7 @@ function readHost(reader: Reader, field: Field, role: Role): Named | undefined {
   const edgeSync = edgeSyncField && reader.boolean(edgeSyncField);
   const portMap = ports(reader, fields.get('ports'));
   if (!fields.get('name') && !fields.get('address')) {
-    reader.report(field, 'needs a name or an address');
+    if (!fields.misspelled('name') && !fields.misspelled('address')) reader.report(field, 'needs a name or an address');
     return undefined;
   }
   const primary = name ?? address;

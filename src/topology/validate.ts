@@ -1,5 +1,5 @@
 import { isScalar } from 'yaml';
-import { FEATURES, type Feature, type Features, type Role } from '../model/types.js';
+import { FEATURES, ROLES, type Feature, type Features, type Role } from '../model/types.js';
 import { describeNode } from './describe.js';
 import { entryCount, HOST_ROLES, readHostList } from './hosts.js';
 import { domainProblem } from './names.js';
@@ -25,9 +25,10 @@ const FEATURE_DEFAULTS: Features = {
   unifiedMessaging: false,
 };
 
-function required(reader: Reader, fields: Fields, key: string, path: string, message: string): Field | undefined {
-  const field = fields.get(key);
-  if (!field && !fields.misspelled(key)) reader.problems.add(fields.at, path, message);
+/** A top-level key that must be there; a misspelling of it was reported as an unknown key already. */
+function required(reader: Reader, top: Fields, key: string, message: string): Field | undefined {
+  const field = top.get(key);
+  if (!field && !top.misspelled(key)) reader.problems.add(top.at, key, message);
   return field;
 }
 
@@ -60,7 +61,7 @@ function readFeatures(reader: Reader, field: Field | undefined, edge: Edge | und
 }
 
 function emptyHosts(): Record<Role, Host[]> {
-  return { internet: [], client: [], mailbox: [], edge: [], dns: [], 'domain-controller': [], office365: [], 'voip-gateway': [] };
+  return Object.fromEntries(ROLES.map((role) => [role, []])) as unknown as Record<Role, Host[]>;
 }
 
 /** The Edge subscription and the Edge hosts must agree; a mistyped `edge:` was reported already. */
@@ -77,7 +78,7 @@ function checkEdge(reader: Reader, edge: Edge | undefined, edgeField: Field | un
 }
 
 function readHosts(reader: Reader, top: Fields, hosts: Record<Role, Host[]>): Fields | undefined {
-  const field = required(reader, top, 'hosts', 'hosts', 'required key missing (at least one mailbox host)');
+  const field = required(reader, top, 'hosts', 'required key missing (at least one mailbox host)');
   const hints = { internet: 'Internet targets go under internet.hosts, not hosts' };
   const fields = field && reader.mapping(field, HOST_ROLES, hints);
   if (!fields) return undefined;
@@ -107,7 +108,7 @@ function readInternet(reader: Reader, field: Field | undefined, hosts: Record<Ro
 export function readTopology(reader: Reader, root: Field, file: string, sha256: string): Topology | undefined {
   const top = reader.mapping(root, TOP_KEYS);
   if (!top) return undefined;
-  const organization = nonEmpty(reader, required(reader, top, 'organization', 'organization', 'required key missing'));
+  const organization = nonEmpty(reader, required(reader, top, 'organization', 'required key missing'));
   const site = nonEmpty(reader, top.get('site'));
   const edgeField = top.get('edge');
   const edge = readEdge(reader, edgeField);

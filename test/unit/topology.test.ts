@@ -100,6 +100,12 @@ describe('parseTopology', () => {
     ]);
   });
 
+  test('a host whose only name is misspelled gets one problem, not two', () => {
+    expect(problems('organization: c\nhosts:\n  mailbox:\n    - adress: 198.18.3.10\n')).toEqual([
+      'topology.yaml:4: hosts.mailbox[0].adress: unknown key (did you mean "address"?)',
+    ]);
+  });
+
   test('a byte order mark is not part of the first key', () => {
     expect(parseTopology(`\ufeff${MINIMAL}`, 't.yaml').organization).toBe('contoso');
   });
