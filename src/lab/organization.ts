@@ -41,7 +41,8 @@ export interface LabOrganization {
   readonly organization: string;
   readonly site: string;
   readonly domain: string;
-  readonly mxDomain: string;
+  /** Outbound SMTP is checked against this domain's MX hosts (needs the real port 25 there). */
+  readonly mxDomain?: string;
   readonly edge: boolean;
   readonly features: Omit<Features, 'edge'>;
   readonly hosts: readonly LabHost[];
@@ -58,7 +59,8 @@ const MAILBOX_SERVICES: readonly LabService[] = ['smtp', 'submission', 'https', 
 
 /**
  * Contoso: two Mailbox servers behind a subscribed Edge server, with the built-in faults that
- * make a first report worth reading. POP3 is enabled in the topology but no host listens on it;
+ * make a first report worth reading. No MX domain: on high ports, an MX host's port 25 is not
+ * where the lab's Internet MTA listens, so outbound mail is checked against mx.example.org. POP3 is enabled in the topology but no host listens on it;
  * mbx02's web certificate expires in 10 days; mbx01's client connector offers LOGIN before TLS.
  */
 export function contoso(addresses: LabAddresses): LabOrganization {
@@ -73,7 +75,6 @@ export function contoso(addresses: LabAddresses): LabOrganization {
     organization: 'contoso',
     site: 'Default-First-Site-Name',
     domain: 'contoso.lab',
-    mxDomain: 'example.org',
     edge: true,
     features: {
       imap4: true,
@@ -85,7 +86,7 @@ export function contoso(addresses: LabAddresses): LabOrganization {
       unifiedMessaging: false,
     },
     hosts: [
-      host({ role: 'mailbox', name: 'mbx01.contoso.lab', address: addresses.mbx01, external: 'mail.contoso.lab', services: MAILBOX_SERVICES, authBeforeTls: true }),
+      host({ role: 'mailbox', name: 'mbx01.contoso.lab', address: addresses.mbx01, services: MAILBOX_SERVICES, authBeforeTls: true }),
       host({ role: 'mailbox', name: 'mbx02.contoso.lab', address: addresses.mbx02, services: MAILBOX_SERVICES, webCertificateDays: 10 }),
       host({ role: 'edge', name: 'edge01.contoso.lab', address: addresses.edge01, services: ['smtp', 'edgesync'] }),
       host({ role: 'dns', name: 'dns01.contoso.lab', address: addresses.dns01, services: ['dns'] }),
@@ -107,6 +108,7 @@ export function healthyContoso(addresses: LabAddresses, options: { edge: boolean
   const windows = new Set<LabRole>(['mailbox', 'edge', 'domain-controller']);
   return {
     ...demo,
+    mxDomain: 'example.org',
     edge: options.edge,
     hosts: demo.hosts
       .filter((host) => options.edge || host.role !== 'edge')

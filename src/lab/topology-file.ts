@@ -30,7 +30,7 @@ export function topologyYaml(lab: LabOrganization, ports: HostPorts): string {
       dns: of('dns'),
       'domain-controller': of('domain-controller'),
     },
-    internet: { hosts: of('internet'), mxDomain: lab.mxDomain },
+    internet: { hosts: of('internet'), ...(lab.mxDomain ? { mxDomain: lab.mxDomain } : {}) },
   };
   const header = [
     `# The exchange-ports lab: the simulated organization "${lab.organization}".`,

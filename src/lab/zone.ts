@@ -12,6 +12,6 @@ export function labZone(lab: LabOrganization): Zone {
   const outside = lab.hosts.find((host) => host.role === 'internet');
   const mx: Record<string, string> = {};
   if (inbound) mx[lab.domain] = inbound.name;
-  if (outside) mx[lab.mxDomain] = outside.name;
+  if (outside) mx[outside.name.slice(outside.name.indexOf('.') + 1)] = outside.name;
   return { a, mx };
 }

@@ -180,7 +180,7 @@ describe('lab web', () => {
     const port = portOf('mbx01.contoso.lab', 'https');
     const owa = await get('https', port, '/owa');
     expect(owa.status).toBe(302);
-    expect(owa.headers.location).toMatch(/^https:\/\/mail\.contoso\.lab\/owa\/auth\/logon\.aspx/);
+    expect(owa.headers.location).toMatch(/^https:\/\/mbx01\.contoso\.lab\/owa\/auth\/logon\.aspx/);
     const ews = await get('https', port, '/EWS/Exchange.asmx');
     expect(ews.status).toBe(401);
     expect(ews.headers['www-authenticate']).toBe('Negotiate, NTLM');
@@ -193,7 +193,7 @@ describe('lab web', () => {
   test('port 80 redirects to https', async () => {
     const answer = await get('http', portOf('mbx01.contoso.lab', 'http'), '/');
     expect(answer.status).toBe(302);
-    expect(answer.headers.location).toBe('https://mail.contoso.lab/owa');
+    expect(answer.headers.location).toBe('https://mbx01.contoso.lab/owa');
   });
 
   test('the fault: mbx02 has a web certificate that expires in 10 days', async () => {
@@ -223,7 +223,7 @@ describe('lab EdgeSync and DNS', () => {
     const port = portOf('dns01.contoso.lab', 'dns');
     const resolver = new Resolver({ timeout: 2000, tries: 1 });
     resolver.setServers([`127.0.0.5:${port}`]);
-    expect(await resolver.resolve4('mail.contoso.lab')).toEqual(['127.0.0.2']);
+    expect(await resolver.resolve4('mbx01.contoso.lab')).toEqual(['127.0.0.2']);
     expect(await resolver.resolveMx('example.org')).toEqual([{ exchange: 'mx.example.org', priority: 10 }]);
     expect(await resolver.resolveMx('contoso.lab')).toEqual([{ exchange: 'edge01.contoso.lab', priority: 10 }]);
     await expect(resolver.resolve4('nothing.contoso.lab')).rejects.toMatchObject({ code: 'ENOTFOUND' });
@@ -259,7 +259,7 @@ describe('lab POP3 and the topology file', () => {
       edge: string;
       features: Record<string, boolean>;
       hosts: Record<string, { name: string; address: string; ports?: Record<string, number> }[]>;
-      internet: { hosts: { name: string; ports?: Record<string, number> }[]; mxDomain: string };
+      internet: { hosts: { name: string; ports?: Record<string, number> }[]; mxDomain?: string };
     };
     expect(document.edge).toBe('subscribed');
     expect(document.features.pop3).toBe(true);
@@ -267,6 +267,7 @@ describe('lab POP3 and the topology file', () => {
     expect(mbx01?.ports).toEqual(hostNamed('mbx01.contoso.lab').ports);
     expect(mbx01?.ports?.pop3).toBeUndefined();
     expect(document.hosts.edge?.[0]?.ports?.edgesync).toBe(portOf('edge01.contoso.lab', 'edgesync'));
-    expect(document.internet.mxDomain).toBe('example.org');
+    expect(document.internet.hosts[0]?.ports?.smtp).toBe(portOf('mx.example.org', 'smtp'));
+    expect(document.internet.mxDomain).toBeUndefined();
   });
 });

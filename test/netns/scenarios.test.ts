@@ -2,8 +2,19 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Role } from '../../src/model/types.js';
 import type { AllowRule } from '../../src/lab/netns/firewall.js';
-import { startNetnsLab, type NetnsLab } from '../../src/lab/netns/organization.js';
+import { NETNS_ADDRESSES, startNetnsLab, type NetnsLab } from '../../src/lab/netns/organization.js';
 import type { CheckResult, ScanResult } from '../../src/verdict/types.js';
+
+/** One change of `scan --baseline` (report layer), as the JSON carries it. */
+interface Change {
+  readonly kind: string;
+  readonly flow: string;
+  readonly destination: { readonly host: string };
+  readonly port: number;
+  readonly transport: string;
+  readonly before?: string;
+  readonly after?: string;
+}
 
 /**
  * End to end: the lab organization in network namespaces behind a real nftables firewall made
@@ -57,24 +68,25 @@ interface Fault {
   readonly stillPassing?: readonly Omit<Expected, 'verdict'>[];
 }
 
+const { mbx01: MBX01, mbx02: MBX02, edge01: EDGE01, dns01: DNS01, mx: MX } = NETNS_ADDRESSES;
 const INTERNET = ['198.19.1.0/24'];
-const MAILBOXES = ['198.19.3.11', '198.19.3.12'];
-const EDGE = ['198.19.2.25'];
+const MAILBOXES = [MBX01, MBX02];
+const EDGE = [EDGE01];
 
 const EDGE_FAULTS: readonly Fault[] = [
   {
     name: 'EdgeSync 50636 blocked',
     vantage: 'mailbox',
     change: withoutFlow('edge.edgesync'),
-    expected: [{ verdict: 'fail', flow: 'edge.edgesync', destination: 'edge01.contoso.lab', port: 50636 }],
+    expected: [{ verdict: 'fail', flow: 'edge.edgesync', destination: EDGE01, port: 50636 }],
   },
   {
     name: 'Edge -> Mailbox 25 blocked',
     vantage: 'edge',
     change: withoutFlow('edge.to-internal'),
     expected: [
-      { verdict: 'fail', flow: 'edge.to-internal', destination: 'mbx01.contoso.lab', port: 25 },
-      { verdict: 'fail', flow: 'edge.to-internal', destination: 'mbx02.contoso.lab', port: 25 },
+      { verdict: 'fail', flow: 'edge.to-internal', destination: MBX01, port: 25 },
+      { verdict: 'fail', flow: 'edge.to-internal', destination: MBX02, port: 25 },
     ],
   },
   {
@@ -82,8 +94,8 @@ const EDGE_FAULTS: readonly Fault[] = [
     vantage: 'internet',
     change: plus({ flow: 'fault', from: INTERNET, to: MAILBOXES, port: { transport: 'tcp', number: 25 } }),
     expected: [
-      { verdict: 'exposed', flow: 'perimeter.internet-to-mailbox-smtp', destination: 'mbx01.contoso.lab', port: 25 },
-      { verdict: 'exposed', flow: 'perimeter.internet-to-mailbox-smtp', destination: 'mbx02.contoso.lab', port: 25 },
+      { verdict: 'exposed', flow: 'perimeter.internet-to-mailbox-smtp', destination: MBX01, port: 25 },
+      { verdict: 'exposed', flow: 'perimeter.internet-to-mailbox-smtp', destination: MBX02, port: 25 },
     ],
   },
   {
@@ -94,16 +106,16 @@ const EDGE_FAULTS: readonly Fault[] = [
       { flow: 'fault', from: INTERNET, to: EDGE, port: { transport: 'tcp', number: 445 } },
     ),
     expected: [
-      { verdict: 'exposed', flow: 'perimeter.internet-to-edge', destination: 'edge01.contoso.lab', port: 3389 },
-      { verdict: 'exposed', flow: 'perimeter.internet-to-edge', destination: 'edge01.contoso.lab', port: 445 },
+      { verdict: 'exposed', flow: 'perimeter.internet-to-edge', destination: EDGE01, port: 3389 },
+      { verdict: 'exposed', flow: 'perimeter.internet-to-edge', destination: EDGE01, port: 445 },
     ],
   },
   {
     name: 'DNS over TCP blocked while UDP works',
     vantage: 'mailbox',
     change: (rules) => rules.filter((rule) => !(rule.port?.number === 53 && rule.port.transport === 'tcp')),
-    expected: [{ verdict: 'fail', flow: 'mail.dns', destination: 'dns01.contoso.lab', port: 53, transport: 'tcp' }],
-    stillPassing: [{ flow: 'mail.dns', destination: 'dns01.contoso.lab', port: 53, transport: 'udp' }],
+    expected: [{ verdict: 'fail', flow: 'mail.dns', destination: DNS01, port: 53, transport: 'tcp' }],
+    stillPassing: [{ flow: 'mail.dns', destination: DNS01, port: 53, transport: 'udp' }],
   },
   {
     name: 'Mailbox-to-Mailbox traffic restricted',
@@ -114,11 +126,11 @@ const EDGE_FAULTS: readonly Fault[] = [
       { flow: 'fault', from: MAILBOXES, to: MAILBOXES, port: { transport: 'tcp', number: 443 } },
     ],
     expected: [
-      { verdict: 'fail', flow: 'internal.exchange', destination: 'mbx02.contoso.lab', port: 135 },
-      { verdict: 'fail', flow: 'internal.exchange', destination: 'mbx02.contoso.lab', port: 445 },
-      { verdict: 'fail', flow: 'internal.exchange', destination: 'mbx02.contoso.lab', port: 2525 },
+      { verdict: 'fail', flow: 'internal.exchange', destination: MBX02, port: 135 },
+      { verdict: 'fail', flow: 'internal.exchange', destination: MBX02, port: 445 },
+      { verdict: 'fail', flow: 'internal.exchange', destination: MBX02, port: 2525 },
     ],
-    stillPassing: [{ flow: 'internal.exchange', destination: 'mbx02.contoso.lab', port: 443 }],
+    stillPassing: [{ flow: 'internal.exchange', destination: MBX02, port: 443 }],
   },
 ];
 
@@ -127,7 +139,10 @@ const NO_EDGE_FAULTS: readonly Fault[] = [
     name: 'outbound 25 from Mailbox blocked',
     vantage: 'mailbox',
     change: withoutFlow('mail.outbound'),
-    expected: [{ verdict: 'fail', flow: 'mail.outbound', destination: 'mx.example.org', port: 25 }],
+    expected: [
+      { verdict: 'fail', flow: 'mail.outbound', destination: MX, port: 25 },
+      { verdict: 'fail', flow: 'mail.outbound', destination: 'example.org', port: 25 },
+    ],
   },
 ];
 
@@ -199,13 +214,13 @@ if (!isRoot) {
       try {
         const vantage = lab.vantage('mailbox');
         const { code, stdout } = await lab.exec(vantage.namespace, process.execPath, [
-          BIN, 'scan', '-t', lab.topologyFile, '--from', `mailbox:${vantage.host}`, '--baseline', baseline,
+          BIN, 'scan', '-t', lab.topologyFile, '--from', `mailbox:${vantage.host}`, '--format', 'json', '--baseline', baseline,
         ]);
         expect(code).toBe(1);
-        const changed = stdout.split('\n').filter((line) => /edge\.edgesync/.test(line));
-        expect(changed.length).toBeGreaterThan(0);
-        expect(changed.join('\n')).toMatch(/50636/);
-        expect(stdout).toMatch(/pass\s*(->|→)\s*fail/);
+        const after = JSON.parse(stdout) as ScanResult & { baseline?: { changes: Change[] } };
+        expect(after.baseline?.changes.map((change) => `${change.kind} ${change.flow} ${change.destination.host}:${change.port}/${change.transport} ${change.before} -> ${change.after}`)).toEqual([
+          `regression edge.edgesync ${EDGE01}:50636/tcp pass -> fail`,
+        ]);
       } finally {
         await lab.setFirewall(lab.correctRules);
       }
