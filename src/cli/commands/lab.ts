@@ -1,13 +1,30 @@
 import type { CommandModule } from 'yargs';
 import { describeLab } from '../../lab/describe.js';
-import { startLab } from '../../lab/lab.js';
+import { startLab, type RunningLab } from '../../lab/lab.js';
 import { contoso, loopbackAddresses } from '../../lab/organization.js';
+import type { Role } from '../../model/types.js';
+import type { Vantage } from '../../plan/types.js';
+import { defaultProbers } from '../../probe/engine.js';
+import { exitCode, formatters } from '../../report/index.js';
+import { loadTopology } from '../../topology/load.js';
+import type { Topology } from '../../topology/types.js';
+import type { ScanResult } from '../../verdict/types.js';
+import { dnsServersFor } from '../dns-servers.js';
+import { ENGINE_DEFAULTS, toEngineOptions } from '../engine-options.js';
 import { UsageError } from '../errors.js';
+import { scanTopology } from '../run-scan.js';
+import { trapSignals } from '../signals.js';
 
 interface Args {
   scan: boolean;
   'standard-ports': boolean;
 }
+
+/** Where `lab --scan` looks from: the Internet (which covers external clients too), then from the first host of each server role. */
+const SCAN_FROM: readonly Role[] = ['internet', 'edge', 'mailbox'];
+
+/** Everything on loopback answers at once; the deadline keeps `npm start` short whatever happens. */
+const LAB_DEADLINE_SECONDS = 8;
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -21,6 +38,38 @@ function untilSignal(): Promise<void> {
   });
 }
 
+function vantages(topology: Topology): Vantage[] {
+  return SCAN_FROM.flatMap((role): Vantage[] => {
+    if (role === 'internet') return [{ role }];
+    const [first] = topology.hosts[role];
+    return first ? [{ role, host: first.name }] : [];
+  });
+}
+
+async function scanLab(lab: RunningLab, signal: AbortSignal): Promise<ScanResult[]> {
+  const topology = await loadTopology(lab.topologyFile);
+  return Promise.all(
+    vantages(topology).map((vantage) => {
+      const engine = toEngineOptions(
+        {
+          concurrency: ENGINE_DEFAULTS.concurrency,
+          'per-host': ENGINE_DEFAULTS.perHost,
+          timeout: ENGINE_DEFAULTS.timeoutMs,
+          'min-timeout': ENGINE_DEFAULTS.minTimeoutMs,
+          'max-timeout': ENGINE_DEFAULTS.maxTimeoutMs,
+          retries: ENGINE_DEFAULTS.retries,
+          deadline: LAB_DEADLINE_SECONDS,
+          ip: 'both',
+          exclude: [],
+          quiet: true,
+        },
+        { dnsServers: dnsServersFor(topology, vantage) },
+      );
+      return scanTopology(topology, vantage, { engine, probers: defaultProbers(engine), signal });
+    }),
+  );
+}
+
 export const labCommand: CommandModule<object, Args> = {
   command: 'lab',
   describe: 'Run a simulated Exchange 2016 organization on local addresses (and scan it with --scan)',
@@ -32,8 +81,20 @@ export const labCommand: CommandModule<object, Args> = {
     if (args['standard-ports'] && process.getuid?.() !== 0) throw new UsageError('lab: --standard-ports needs root');
     const lab = await startLab(contoso(loopbackAddresses()), { standardPorts: args['standard-ports'] });
     try {
-      process.stdout.write(describeLab(lab.hosts, lab.topologyFile));
-      await untilSignal();
+      if (!args.scan) {
+        process.stdout.write(describeLab(lab.hosts, lab.topologyFile));
+        await untilSignal();
+        return;
+      }
+      const trap = trapSignals();
+      try {
+        const results = await scanLab(lab, trap.signal);
+        const color = !process.env.NO_COLOR && process.stdout.isTTY === true;
+        for (const result of results) process.stdout.write(formatters.table(result, { color }));
+        process.exitCode = trap.exitCode() ?? Math.max(...results.map(exitCode));
+      } finally {
+        trap.dispose();
+      }
     } finally {
       await lab.stop();
     }
