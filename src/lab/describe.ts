@@ -1,11 +1,9 @@
 import type { RunningHost } from './host-services.js';
-import type { Role } from '../model/types.js';
-
-/** The vantages a lab is scanned from, in the order a reader meets them. */
-export const LAB_VANTAGES: readonly Role[] = ['internet', 'client', 'edge', 'mailbox'];
+import type { LabOrganization } from './organization.js';
+import { fromArgument, labVantages } from './vantages.js';
 
 /** What a running lab prints: its hosts, where they listen, and how to scan them. */
-export function describeLab(hosts: readonly RunningHost[], topologyFile: string, command = 'exchange-ports'): string {
+export function describeLab(organization: LabOrganization, hosts: readonly RunningHost[], topologyFile: string, command = 'exchange-ports'): string {
   const rows = hosts.map(({ host, ports }) => [
     host.name,
     host.role,
@@ -22,11 +20,12 @@ export function describeLab(hosts: readonly RunningHost[], topologyFile: string,
     ...table,
     '',
     'Built-in faults: POP3 is enabled but nothing listens on it; the web certificate of mbx02',
-    'expires in 10 days; the client connector (587) of mbx01 offers LOGIN before TLS.',
+    'expires in 10 days; the client connector (587) of mbx01 offers LOGIN before TLS. No firewall',
+    'separates loopback addresses: from the Internet, the Mailbox and EdgeSync ports are exposed.',
     '',
     `Topology: ${topologyFile}`,
     'Scan it from another terminal:',
-    ...LAB_VANTAGES.map((vantage) => `  ${command} scan -t ${topologyFile} --from ${vantage}`),
+    ...labVantages(organization).map((vantage) => `  ${command} scan -t ${topologyFile} --from ${fromArgument(vantage)}`),
     '',
     'Stop it with Ctrl+C.',
     '',

@@ -26,7 +26,7 @@ describe('exchange-ports lab', () => {
         child.once('exit', (code) => reject(new Error(`lab exited with ${code}: ${stderr}`)));
       });
       const topologyFile = /^Topology: (.+)$/m.exec(stdout)?.[1] ?? '';
-      expect(stdout).toContain(`exchange-ports scan -t ${topologyFile} --from edge`);
+      expect(stdout).toContain(`exchange-ports scan -t ${topologyFile} --from edge:edge01.contoso.lab`);
       const topology = parse(await readFile(topologyFile, 'utf8')) as { hosts: { edge: { address: string; ports: { smtp: number } }[] } };
       const edge = topology.hosts.edge[0];
       const greeting = await new Promise<string>((resolve, reject) => {

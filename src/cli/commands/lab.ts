@@ -2,12 +2,10 @@ import type { CommandModule } from 'yargs';
 import { describeLab } from '../../lab/describe.js';
 import { startLab, type RunningLab } from '../../lab/lab.js';
 import { contoso, loopbackAddresses } from '../../lab/organization.js';
-import type { Role } from '../../model/types.js';
-import type { Vantage } from '../../plan/types.js';
+import { labVantages } from '../../lab/vantages.js';
 import { defaultProbers } from '../../probe/engine.js';
 import { exitCode, formatters } from '../../report/index.js';
 import { loadTopology } from '../../topology/load.js';
-import type { Topology } from '../../topology/types.js';
 import type { ScanResult } from '../../verdict/types.js';
 import { dnsServersFor } from '../dns-servers.js';
 import { ENGINE_DEFAULTS, toEngineOptions } from '../engine-options.js';
@@ -19,9 +17,6 @@ interface Args {
   scan: boolean;
   'standard-ports': boolean;
 }
-
-/** Where `lab --scan` looks from: the Internet (which covers external clients too), then from the first host of each server role. */
-const SCAN_FROM: readonly Role[] = ['internet', 'edge', 'mailbox'];
 
 /** Everything on loopback answers at once; the deadline keeps `npm start` short whatever happens. */
 const LAB_DEADLINE_SECONDS = 8;
@@ -38,18 +33,10 @@ function untilSignal(): Promise<void> {
   });
 }
 
-function vantages(topology: Topology): Vantage[] {
-  return SCAN_FROM.flatMap((role): Vantage[] => {
-    if (role === 'internet') return [{ role }];
-    const [first] = topology.hosts[role];
-    return first ? [{ role, host: first.name }] : [];
-  });
-}
-
 async function scanLab(lab: RunningLab, signal: AbortSignal): Promise<ScanResult[]> {
   const topology = await loadTopology(lab.topologyFile);
   return Promise.all(
-    vantages(topology).map((vantage) => {
+    labVantages(lab.organization).map((vantage) => {
       const engine = toEngineOptions(
         {
           concurrency: ENGINE_DEFAULTS.concurrency,
@@ -82,7 +69,7 @@ export const labCommand: CommandModule<object, Args> = {
     const lab = await startLab(contoso(loopbackAddresses()), { standardPorts: args['standard-ports'] });
     try {
       if (!args.scan) {
-        process.stdout.write(describeLab(lab.hosts, lab.topologyFile));
+        process.stdout.write(describeLab(lab.organization, lab.hosts, lab.topologyFile));
         await untilSignal();
         return;
       }

@@ -1,3 +1,4 @@
+import { fromArgument, labVantages } from '../vantages.js';
 import { startNetnsLab } from './organization.js';
 
 /**
@@ -19,12 +20,9 @@ if (process.getuid?.() !== 0) {
       `Topology: ${lab.topologyFile}`,
       `Firewall: ip netns exec ${lab.firewallNamespace} nft list ruleset`,
       'Scan it:',
-      ...(['internet', 'client', 'edge', 'mailbox'] as const)
-        .filter((role) => edge || role !== 'edge')
-        .map((role) => {
-          const vantage = lab.vantage(role);
-          return `  ip netns exec ${vantage.namespace} node ${bin} scan -t ${lab.topologyFile} --from ${role}`;
-        }),
+      ...labVantages(lab.organization).map(
+        (vantage) => `  ip netns exec ${lab.vantage(vantage.role).namespace} node ${bin} scan -t ${lab.topologyFile} --from ${fromArgument(vantage)}`,
+      ),
       '',
       'Stop it with Ctrl+C (everything is removed).',
       '',
