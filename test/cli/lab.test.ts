@@ -47,6 +47,22 @@ describe('exchange-ports lab', () => {
     }
   }, 20_000);
 
+  test('--scan scans the running lab from every vantage, reports its built-in faults, and stops it', async () => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [BIN, 'lab', '--scan'], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    console.log(`lab --scan took ${Math.round(performance.now() - started)} ms`);
+    const lines = stdout.split('\n');
+    const verdictsOf = (flow: string) => lines.filter((line) => line.includes(` ${flow} `)).map((line) => /\b(pass|fail|down|exposed|warn|inconclusive)\b/.exec(line)?.[1]);
+    expect(verdictsOf('client.pop3').length).toBeGreaterThan(0);
+    expect(new Set(verdictsOf('client.pop3'))).toEqual(new Set(['down']));
+    expect(new Set(verdictsOf('edge.edgesync'))).toEqual(new Set(['pass']));
+    expect(verdictsOf('perimeter.internet-to-mailbox-smtp')).toContain('exposed');
+    expect(code).toBe(1);
+  }, 20_000);
+
   test('--standard-ports without root is a usage error', async () => {
     // As root, drop to nobody: the refusal applies to other users.
     const [file, args] =

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Role } from '../../src/model/types.js';
 import type { AllowRule } from '../../src/lab/netns/firewall.js';
+import { fromArgument } from '../../src/lab/vantages.js';
 import { NETNS_ADDRESSES, startNetnsLab, type NetnsLab } from '../../src/lab/netns/organization.js';
 import type { CheckResult, ScanResult } from '../../src/verdict/types.js';
 
@@ -32,7 +33,7 @@ interface Scan {
 
 async function scan(lab: NetnsLab, role: Role, extra: readonly string[] = []): Promise<Scan> {
   const vantage = lab.vantage(role);
-  const from = vantage.host ? `${role}:${vantage.host}` : role;
+  const from = fromArgument({ role, ...(vantage.host ? { host: vantage.host } : {}) });
   const args = [BIN, 'scan', '-t', lab.topologyFile, '--from', from, '--format', 'json', ...extra];
   const { code, stdout, stderr } = await lab.exec(vantage.namespace, process.execPath, args);
   let result: ScanResult;
