@@ -164,8 +164,8 @@ async function expectCaught(lab: NetnsLab, fault: Fault): Promise<void> {
     const vantage = lab.vantage(fault.vantage);
     for (const expected of fault.expected) {
       const checks = find(result, expected);
-      expect(checks.map(brief)).toEqual(checks.map(() => expect.stringMatching(new RegExp(`^${expected.verdict} `))));
       expect(checks.length).toBeGreaterThan(0);
+      expect(checks.map(brief)).toEqual(checks.map(() => expect.stringMatching(new RegExp(`^${expected.verdict} `))));
       for (const check of checks) {
         expect(check.source.role).toBe(fault.vantage);
         expect(check.source.host).toBe(vantage.host);
