@@ -195,6 +195,14 @@ if (!isRoot) {
       await lab?.destroy();
     }, 30_000);
 
+    test('the DNS server is Debian\'s dnsmasq, answering the lab\'s names through the firewall', async () => {
+      expect(lab.dnsServer).toBe('dnsmasq');
+      const { code, result } = await scan(lab, 'mailbox');
+      expect(code).toBe(0);
+      const dns = result.checks.filter((check) => check.flow === 'mail.dns');
+      expect(dns.map((check) => `${check.transport} ${check.verdict}`).sort()).toEqual(['tcp pass', 'udp pass']);
+    }, 60_000);
+
     test.each(['internet', 'client', 'edge', 'mailbox'] as const)('the correct firewall passes from the %s vantage', async (role) => {
       const { code, result } = await scan(lab, role);
       expect(failing(result).map(brief)).toEqual([]);

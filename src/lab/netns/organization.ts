@@ -10,6 +10,8 @@ import type { Role } from '../../model/types.js';
 import { healthyContoso, type LabAddresses, type LabHost, type LabOrganization } from '../organization.js';
 import { topologyYaml } from '../topology-file.js';
 import { mustRun, runCommand, type CommandResult } from './command.js';
+import { labZone } from '../zone.js';
+import { dnsmasqArgs } from './dnsmasq.js';
 import { allowRules, nftRuleset, type AllowRule } from './firewall.js';
 
 /**
@@ -46,6 +48,8 @@ export interface NetnsLab {
   readonly firewallNamespace: string;
   /** The rules a correct firewall has, generated from the model. */
   readonly correctRules: readonly AllowRule[];
+  /** Which DNS server the dns host runs. */
+  readonly dnsServer: 'dnsmasq' | 'lab';
   vantage(role: Role): Vantage;
   setFirewall(rules: readonly AllowRule[]): Promise<void>;
   /** Runs a program inside a namespace. */
@@ -56,6 +60,13 @@ export interface NetnsLab {
 export interface NetnsLabOptions {
   readonly edge: boolean;
   readonly model?: Model;
+  /** The DNS server: Debian's dnsmasq (default when installed) or the lab's own (dns2). */
+  readonly dns?: 'dnsmasq' | 'lab';
+}
+
+/** True when Debian's dnsmasq is installed (package dnsmasq-base). */
+export function hasDnsmasq(): boolean {
+  return ['/usr/sbin/dnsmasq', '/usr/bin/dnsmasq'].some((file) => existsSync(file));
 }
 
 const ip = (...args: string[]) => mustRun('ip', args);
@@ -118,7 +129,7 @@ function roleAddresses(organization: LabOrganization): Partial<Record<Role, stri
   return byRole;
 }
 
-function waitForReady(child: ChildProcess, what: string): Promise<void> {
+function waitForReady(child: ChildProcess, what: string, ready: RegExp): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`${what}: not ready after 10 s: ${output}`)), 10_000);
@@ -127,11 +138,12 @@ function waitForReady(child: ChildProcess, what: string): Promise<void> {
       if (error) reject(error);
       else resolve();
     };
-    child.stdout?.on('data', (chunk: Buffer) => {
+    const read = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('ready\n')) done();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      if (ready.test(output)) done();
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
     child.once('exit', (code) => done(new Error(`${what}: exited with ${code}: ${output.trim()}`)));
   });
 }
@@ -217,16 +229,20 @@ export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab>
     const organizationFile = join(directory, 'organization.json');
     await writeFile(organizationFile, JSON.stringify(organization));
     const serveHost = join(root, 'dist', 'lab', 'netns', 'serve-host.js');
+    const useDnsmasq = (options.dns ?? (hasDnsmasq() ? 'dnsmasq' : 'lab')) === 'dnsmasq';
+    const start = (host: LabHost, command: string[], ready: RegExp) => {
+      const child = spawn('ip', ['netns', 'exec', hostNamespaces.get(host.name) ?? '', ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      return waitForReady(child, `lab host ${host.name}`, ready);
+    };
     await Promise.all(
       organization.hosts
         .filter((host) => host.services.length > 0 || host.windowsPorts.length > 0)
-        .map((host) => {
-          const child = spawn('ip', ['netns', 'exec', hostNamespaces.get(host.name) ?? '', process.execPath, serveHost, organizationFile, host.name], {
-            stdio: ['ignore', 'pipe', 'pipe'],
-          });
-          children.push(child);
-          return waitForReady(child, `lab host ${host.name}`);
-        }),
+        .map((host) =>
+          useDnsmasq && host.role === 'dns'
+            ? start(host, ['dnsmasq', ...dnsmasqArgs(labZone(organization), host.address, join(directory, `dnsmasq-${shortName(host)}.pid`))], /started, version/)
+            : start(host, [process.execPath, serveHost, organizationFile, host.name], /^ready$/m),
+        ),
     );
 
     const topologyFile = join(directory, 'topology.yaml');
@@ -240,7 +256,7 @@ export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab>
       if (!host || !namespace) throw new Error(`netns lab: no ${role} host to scan from`);
       return { namespace, host: host.name };
     };
-    return { tag, organization, directory, topologyFile, firewallNamespace, correctRules, vantage, setFirewall, exec, destroy };
+    return { tag, organization, directory, topologyFile, firewallNamespace, correctRules, dnsServer: useDnsmasq ? 'dnsmasq' : 'lab', vantage, setFirewall, exec, destroy };
   } catch (error) {
     await destroy();
     throw error;
