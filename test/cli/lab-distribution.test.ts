@@ -9,6 +9,25 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
+/** Runs a command that may exit non-zero (a lab scan exits 1: it has built-in faults). */
+async function runAny(file: string, args: string[], cwd: string): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await run(file, args, { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout };
+  } catch (error) {
+    const failed = error as { code?: unknown; stdout?: string };
+    if (typeof failed.code !== 'number') throw error;
+    return { code: failed.code, stdout: failed.stdout ?? '' };
+  }
+}
+
+/** What every lab scan must show, however it was installed. */
+function expectLabScan(scan: { code: number; stdout: string }): void {
+  expect(scan.stdout).toMatch(/\bdown\b.*client\.pop3/);
+  expect(scan.stdout).toMatch(/\bpass\b.*edge\.edgesync/);
+  expect(scan.code).toBe(1);
+}
+
 const flowIds = (json: string): string[] =>
   (JSON.parse(json) as { tables: { flows: { id: string }[] }[] }).tables.flatMap((table) => table.flows.map((flow) => flow.id));
 
@@ -40,6 +59,7 @@ describe('distribution', () => {
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const ports = await run(npx, ['--no-install', 'exchange-ports', 'ports', '--format', 'json'], { cwd: installDirectory });
     expect(flowIds(ports.stdout)).toContain('edge.edgesync');
+    expectLabScan(await runAny(npx, ['--no-install', 'exchange-ports', 'lab', '--scan'], installDirectory));
   }, 120_000);
 
   test('the single-file build runs alone, with no node_modules', async () => {
@@ -51,5 +71,6 @@ describe('distribution', () => {
     expect(version.stdout.trim()).not.toBe('0.0.0');
     const ports = await run(process.execPath, [bundle, 'ports', '--format', 'json'], { cwd: bundleDirectory });
     expect(flowIds(ports.stdout)).toContain('edge.edgesync');
+    expectLabScan(await runAny(process.execPath, [bundle, 'lab', '--scan'], bundleDirectory));
   }, 60_000);
 });
