@@ -19,57 +19,70 @@ export interface WebServiceOptions {
 /** Exchange 2016 CU23. */
 const OWA_VERSION = '15.1.2507.6';
 
-type Answer = { status: number; headers: Record<string, string | string[]> };
+export const LOGON_PAGE = '<html><head><title>Outlook</title></head><body></body></html>';
+
+export type HeaderValues = Readonly<Record<string, string | readonly string[]>>;
+
+/** One virtual directory: a case-insensitive path pattern and what IIS answers there. */
+export interface WebRoute {
+  readonly path: string;
+  readonly status: number;
+  readonly headers: HeaderValues;
+}
 
 const INTEGRATED = { 'WWW-Authenticate': ['Negotiate', 'NTLM'] };
 
-function answer(path: string, publicName: string): Answer {
-  const lower = path.toLowerCase().split('?')[0] ?? '';
-  const logon = (app: string) => ({
-    status: 302,
-    headers: { Location: `https://${publicName}/${app}/auth/logon.aspx?url=https%3a%2f%2f${publicName}%2f${app}%2f&reason=0` },
-  });
-  if (lower === '/' ) return { status: 302, headers: { Location: `https://${publicName}/owa` } };
-  if (/^\/(owa|ecp)\/auth\/logon\.aspx$/.test(lower)) return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' } };
-  if (/^\/owa\/?$/.test(lower)) return logon('owa');
-  if (/^\/ecp\/?$/.test(lower)) return logon('ecp');
-  if (lower.startsWith('/microsoft-server-activesync')) {
-    return { status: 401, headers: { 'WWW-Authenticate': `Basic realm="${publicName}"` } };
-  }
-  if (/^\/(autodiscover\/autodiscover\.xml|ews\/exchange\.asmx|mapi\/?|oab\/?|rpc\/rpcproxy\.dll|ews\/mrsproxy\.svc)$/.test(lower)) {
-    return { status: 401, headers: INTEGRATED };
-  }
-  return { status: 404, headers: { 'Content-Type': 'text/html' } };
+/** The Exchange 2016 front-end virtual directories, first match wins; anything else is 404. */
+export function exchangeRoutes(publicName: string): WebRoute[] {
+  const logon = (app: string) =>
+    `https://${publicName}/${app}/auth/logon.aspx?url=https%3a%2f%2f${publicName}%2f${app}%2f&reason=0`;
+  return [
+    { path: '^/$', status: 302, headers: { Location: `https://${publicName}/owa` } },
+    { path: '^/(owa|ecp)/auth/logon\\.aspx$', status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' } },
+    { path: '^/owa/?$', status: 302, headers: { Location: logon('owa') } },
+    { path: '^/ecp/?$', status: 302, headers: { Location: logon('ecp') } },
+    { path: '^/microsoft-server-activesync', status: 401, headers: { 'WWW-Authenticate': `Basic realm="${publicName}"` } },
+    {
+      path: '^/(autodiscover/autodiscover\\.xml|ews/exchange\\.asmx|mapi/?|oab/?|rpc/rpcproxy\\.dll|ews/mrsproxy\\.svc)$',
+      status: 401,
+      headers: INTEGRATED,
+    },
+  ];
 }
 
-function exchangeHeaders(options: WebServiceOptions): Record<string, string> {
+const NOT_FOUND: WebRoute = { path: '', status: 404, headers: { 'Content-Type': 'text/html' } };
+
+function answer(path: string, routes: readonly WebRoute[]): WebRoute {
+  const bare = path.split('?')[0] ?? '';
+  return routes.find((route) => new RegExp(route.path, 'i').test(bare)) ?? NOT_FOUND;
+}
+
+/** Headers IIS and Exchange add to every answer (request-id varies per request). */
+export function exchangeHeaders(server: string): Record<string, string> {
   return {
     Server: 'Microsoft-IIS/10.0',
-    'X-FEServer': options.server,
+    'X-FEServer': server,
     'X-OWA-Version': OWA_VERSION,
     'X-Powered-By': 'ASP.NET',
-    'request-id': randomUUID(),
   };
 }
 
-function respond(request: IncomingMessage, response: ServerResponse, options: WebServiceOptions): void {
-  const { status, headers } = answer(request.url ?? '/', options.publicName);
-  response.writeHead(status, { ...exchangeHeaders(options), ...headers });
-  response.end(status === 200 ? '<html><head><title>Outlook</title></head><body></body></html>' : '');
+function respond(request: IncomingMessage, response: ServerResponse, options: WebServiceOptions, routes: readonly WebRoute[]): void {
+  const { status, headers } = answer(request.url ?? '/', routes);
+  response.writeHead(status, { ...exchangeHeaders(options.server), 'request-id': randomUUID(), ...(headers as Record<string, string | string[]>) });
+  response.end(status === 200 ? LOGON_PAGE : '');
 }
 
 export function startHttpsService(options: WebServiceOptions & { keyPair: KeyPair }): Promise<Listener> {
-  const server = createHttpsServer({ ...options.keyPair }, (request, response) => respond(request, response, options));
+  const routes = exchangeRoutes(options.publicName);
+  const server = createHttpsServer({ ...options.keyPair }, (request, response) => respond(request, response, options, routes));
   return listen(server, options.address, options.port);
 }
 
 /** Port 80: the good state, a redirect of everything to https (OWA redirection configured). */
 export function startHttpRedirect(options: WebServiceOptions): Promise<Listener> {
   const server = createHttpServer((request, response) => {
-    response.writeHead(302, {
-      ...exchangeHeaders(options),
-      Location: `https://${options.publicName}/owa`,
-    });
+    response.writeHead(302, { ...exchangeHeaders(options.server), 'request-id': randomUUID(), Location: `https://${options.publicName}/owa` });
     response.end();
   });
   return listen(server, options.address, options.port);

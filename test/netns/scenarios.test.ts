@@ -195,12 +195,14 @@ if (!isRoot) {
       await lab?.destroy();
     }, 30_000);
 
-    test('the DNS server is Debian\'s dnsmasq, answering the lab\'s names through the firewall', async () => {
-      expect(lab.dnsServer).toBe('dnsmasq');
+    test('Debian\'s dnsmasq and nginx serve DNS and the Mailbox web sites through the firewall', async () => {
+      expect(lab.daemons).toEqual({ dns: 'dnsmasq', web: 'nginx' });
       const { code, result } = await scan(lab, 'mailbox');
       expect(code).toBe(0);
       const dns = result.checks.filter((check) => check.flow === 'mail.dns');
       expect(dns.map((check) => `${check.transport} ${check.verdict}`).sort()).toEqual(['tcp pass', 'udp pass']);
+      const web = (await scan(lab, 'client')).result.checks.filter((check) => check.flow === 'client.https');
+      expect(web.map((check) => `${check.destination.host} ${check.observed.state}`).sort()).toEqual([`${MBX01} open`, `${MBX02} open`]);
     }, 60_000);
 
     test.each(['internet', 'client', 'edge', 'mailbox'] as const)('the correct firewall passes from the %s vantage', async (role) => {

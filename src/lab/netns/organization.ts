@@ -11,7 +11,9 @@ import { healthyContoso, type LabAddresses, type LabHost, type LabOrganization }
 import { topologyYaml } from '../topology-file.js';
 import { mustRun, runCommand, type CommandResult } from './command.js';
 import { labZone } from '../zone.js';
+import { makeCertificate } from '../certificate.js';
 import { dnsmasqArgs } from './dnsmasq.js';
+import { nginxConfig } from './nginx.js';
 import { allowRules, nftRuleset, type AllowRule } from './firewall.js';
 
 /**
@@ -48,8 +50,8 @@ export interface NetnsLab {
   readonly firewallNamespace: string;
   /** The rules a correct firewall has, generated from the model. */
   readonly correctRules: readonly AllowRule[];
-  /** Which DNS server the dns host runs. */
-  readonly dnsServer: 'dnsmasq' | 'lab';
+  /** Which DNS server the dns host runs, and which web server the Mailbox servers run. */
+  readonly daemons: { readonly dns: 'dnsmasq' | 'lab'; readonly web: 'nginx' | 'lab' };
   vantage(role: Role): Vantage;
   setFirewall(rules: readonly AllowRule[]): Promise<void>;
   /** Runs a program inside a namespace. */
@@ -62,11 +64,13 @@ export interface NetnsLabOptions {
   readonly model?: Model;
   /** The DNS server: Debian's dnsmasq (default when installed) or the lab's own (dns2). */
   readonly dns?: 'dnsmasq' | 'lab';
+  /** The Mailbox servers' web front end: Debian's nginx (default when installed) or the lab's own. */
+  readonly web?: 'nginx' | 'lab';
 }
 
-/** True when Debian's dnsmasq is installed (package dnsmasq-base). */
-export function hasDnsmasq(): boolean {
-  return ['/usr/sbin/dnsmasq', '/usr/bin/dnsmasq'].some((file) => existsSync(file));
+/** True when a Debian program is installed (dnsmasq from dnsmasq-base, nginx from nginx-light). */
+export function installed(program: 'dnsmasq' | 'nginx'): boolean {
+  return ['/usr/sbin', '/usr/bin'].some((directory) => existsSync(join(directory, program)));
 }
 
 const ip = (...args: string[]) => mustRun('ip', args);
@@ -226,23 +230,52 @@ export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab>
     }
     await link('inet', SCANNER, NETNS_ADDRESSES.mx);
 
+    const daemons = {
+      dns: options.dns ?? (installed('dnsmasq') ? 'dnsmasq' : 'lab'),
+      web: options.web ?? (installed('nginx') ? 'nginx' : 'lab'),
+    } as const;
+    const useDnsmasq = daemons.dns === 'dnsmasq';
+    const useNginx = (host: LabHost) => daemons.web === 'nginx' && host.role === 'mailbox';
+    // The lab's own processes serve whatever no Debian daemon does.
     const organizationFile = join(directory, 'organization.json');
-    await writeFile(organizationFile, JSON.stringify(organization));
+    const nodeServed = organization.hosts.map((host) =>
+      useNginx(host) ? { ...host, services: host.services.filter((service) => service !== 'https' && service !== 'http') } : host,
+    );
+    await writeFile(organizationFile, JSON.stringify({ ...organization, hosts: nodeServed }));
     const serveHost = join(root, 'dist', 'lab', 'netns', 'serve-host.js');
-    const useDnsmasq = (options.dns ?? (hasDnsmasq() ? 'dnsmasq' : 'lab')) === 'dnsmasq';
     const start = (host: LabHost, command: string[], ready: RegExp) => {
       const child = spawn('ip', ['netns', 'exec', hostNamespaces.get(host.name) ?? '', ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
       return waitForReady(child, `lab host ${host.name}`, ready);
     };
+    const startNginx = async (host: LabHost) => {
+      const site = join(directory, `nginx-${shortName(host)}`);
+      await mkdir(site);
+      const { cert, key } = makeCertificate({ commonName: host.name, altNames: [host.name, host.address], validDays: 365 });
+      await writeFile(join(site, 'cert.pem'), cert);
+      await writeFile(join(site, 'key.pem'), key, { mode: 0o600 });
+      const config = nginxConfig({
+        address: host.address,
+        server: shortName(host).toUpperCase(),
+        publicName: host.external ?? host.name,
+        certificateFile: join(site, 'cert.pem'),
+        keyFile: join(site, 'key.pem'),
+        directory: site,
+      });
+      await writeFile(join(site, 'nginx.conf'), config);
+      await start(host, ['nginx', '-e', 'stderr', '-p', site, '-c', join(site, 'nginx.conf')], /start worker process/);
+    };
     await Promise.all(
-      organization.hosts
-        .filter((host) => host.services.length > 0 || host.windowsPorts.length > 0)
-        .map((host) =>
-          useDnsmasq && host.role === 'dns'
-            ? start(host, ['dnsmasq', ...dnsmasqArgs(labZone(organization), host.address, join(directory, `dnsmasq-${shortName(host)}.pid`))], /started, version/)
-            : start(host, [process.execPath, serveHost, organizationFile, host.name], /^ready$/m),
-        ),
+      nodeServed.flatMap((host) => [
+        ...(host.services.length > 0 || host.windowsPorts.length > 0
+          ? [
+              useDnsmasq && host.role === 'dns'
+                ? start(host, ['dnsmasq', ...dnsmasqArgs(labZone(organization), host.address, join(directory, `dnsmasq-${shortName(host)}.pid`))], /started, version/)
+                : start(host, [process.execPath, serveHost, organizationFile, host.name], /^ready$/m),
+            ]
+          : []),
+        ...(useNginx(host) ? [startNginx(host)] : []),
+      ]),
     );
 
     const topologyFile = join(directory, 'topology.yaml');
@@ -256,7 +289,7 @@ export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab>
       if (!host || !namespace) throw new Error(`netns lab: no ${role} host to scan from`);
       return { namespace, host: host.name };
     };
-    return { tag, organization, directory, topologyFile, firewallNamespace, correctRules, dnsServer: useDnsmasq ? 'dnsmasq' : 'lab', vantage, setFirewall, exec, destroy };
+    return { tag, organization, directory, topologyFile, firewallNamespace, correctRules, daemons, vantage, setFirewall, exec, destroy };
   } catch (error) {
     await destroy();
     throw error;
