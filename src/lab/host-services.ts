@@ -3,7 +3,7 @@ import { startDnsService } from './dns-service.js';
 import { startLineService } from './line-service.js';
 import type { Listener } from './listener.js';
 import { imapService } from './imap-service.js';
-import { STANDARD_PORTS, type LabHost, type LabOrganization, type LabService } from './organization.js';
+import { shortName, STANDARD_PORTS, type LabHost, type LabOrganization, type LabService } from './organization.js';
 import { pop3Service } from './pop3-service.js';
 import { smtpService } from './smtp-service.js';
 import { startPlainTcp, startTlsService } from './tls-service.js';
@@ -23,7 +23,7 @@ function serviceStarter(lab: LabOrganization, host: LabHost) {
   const webKeyPair =
     host.webCertificateDays === 365 ? keyPair : makeCertificate({ commonName: host.name, altNames, validDays: host.webCertificateDays });
   const publicName = host.external ?? host.name;
-  const server = (host.name.split('.')[0] ?? host.name).toUpperCase();
+  const server = shortName(host).toUpperCase();
   const smtpFlavor = host.role === 'edge' ? 'edge' : host.role === 'internet' ? 'internet' : 'frontend';
 
   return (service: LabService, address: string, port: number): Promise<Listener> => {

@@ -37,6 +37,11 @@ export interface LabHost {
   readonly windowsPorts: readonly number[];
 }
 
+/** The first label of a host name: mbx01 for mbx01.contoso.lab. */
+export function shortName(host: Pick<LabHost, 'name'>): string {
+  return host.name.split('.')[0] ?? host.name;
+}
+
 export interface LabOrganization {
   readonly organization: string;
   readonly site: string;

@@ -195,14 +195,17 @@ if (!isRoot) {
       await lab?.destroy();
     }, 30_000);
 
-    test('Debian\'s dnsmasq and nginx serve DNS and the Mailbox web sites through the firewall', async () => {
-      expect(lab.daemons).toEqual({ dns: 'dnsmasq', web: 'nginx' });
+    test('Debian\'s dnsmasq, nginx and Dovecot serve DNS, the web sites, IMAP4 and POP3 through the firewall', async () => {
+      expect(lab.daemons).toEqual(['dnsmasq', 'nginx', 'dovecot']);
       const { code, result } = await scan(lab, 'mailbox');
       expect(code).toBe(0);
       const dns = result.checks.filter((check) => check.flow === 'mail.dns');
       expect(dns.map((check) => `${check.transport} ${check.verdict}`).sort()).toEqual(['tcp pass', 'udp pass']);
-      const web = (await scan(lab, 'client')).result.checks.filter((check) => check.flow === 'client.https');
-      expect(web.map((check) => `${check.destination.host} ${check.observed.state}`).sort()).toEqual([`${MBX01} open`, `${MBX02} open`]);
+      const client = (await scan(lab, 'client')).result.checks;
+      const seen = (flow: string) => client.filter((check) => check.flow === flow).map((check) => `${check.destination.host}:${check.port} ${check.verdict}`).sort();
+      expect(seen('client.https')).toEqual([`${MBX01}:443 pass`, `${MBX02}:443 pass`]);
+      expect(seen('client.imap4')).toEqual([`${MBX01}:143 pass`, `${MBX01}:993 pass`, `${MBX02}:143 pass`, `${MBX02}:993 pass`]);
+      expect(seen('client.pop3')).toEqual([`${MBX01}:110 pass`, `${MBX01}:995 pass`, `${MBX02}:110 pass`, `${MBX02}:995 pass`]);
     }, 60_000);
 
     test.each(['internet', 'client', 'edge', 'mailbox'] as const)('the correct firewall passes from the %s vantage', async (role) => {

@@ -7,13 +7,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MODEL, type Model } from '../../model/index.js';
 import type { Role } from '../../model/types.js';
-import { healthyContoso, type LabAddresses, type LabHost, type LabOrganization } from '../organization.js';
+import { healthyContoso, shortName, type LabAddresses, type LabHost, type LabOrganization } from '../organization.js';
 import { topologyYaml } from '../topology-file.js';
 import { mustRun, runCommand, type CommandResult } from './command.js';
-import { labZone } from '../zone.js';
-import { makeCertificate } from '../certificate.js';
-import { dnsmasqArgs } from './dnsmasq.js';
-import { nginxConfig } from './nginx.js';
+import { DAEMONS, installed, prepare, replaces, type Daemon, type Launch } from './daemons.js';
 import { allowRules, nftRuleset, type AllowRule } from './firewall.js';
 
 /**
@@ -50,8 +47,8 @@ export interface NetnsLab {
   readonly firewallNamespace: string;
   /** The rules a correct firewall has, generated from the model. */
   readonly correctRules: readonly AllowRule[];
-  /** Which DNS server the dns host runs, and which web server the Mailbox servers run. */
-  readonly daemons: { readonly dns: 'dnsmasq' | 'lab'; readonly web: 'nginx' | 'lab' };
+  /** The Debian daemons serving in place of the lab's own services. */
+  readonly daemons: readonly Daemon[];
   vantage(role: Role): Vantage;
   setFirewall(rules: readonly AllowRule[]): Promise<void>;
   /** Runs a program inside a namespace. */
@@ -62,15 +59,8 @@ export interface NetnsLab {
 export interface NetnsLabOptions {
   readonly edge: boolean;
   readonly model?: Model;
-  /** The DNS server: Debian's dnsmasq (default when installed) or the lab's own (dns2). */
-  readonly dns?: 'dnsmasq' | 'lab';
-  /** The Mailbox servers' web front end: Debian's nginx (default when installed) or the lab's own. */
-  readonly web?: 'nginx' | 'lab';
-}
-
-/** True when a Debian program is installed (dnsmasq from dnsmasq-base, nginx from nginx-light). */
-export function installed(program: 'dnsmasq' | 'nginx'): boolean {
-  return ['/usr/sbin', '/usr/bin'].some((directory) => existsSync(join(directory, program)));
+  /** Debian daemons to run instead of the lab's own services; default: every one installed. */
+  readonly daemons?: readonly Daemon[];
 }
 
 const ip = (...args: string[]) => mustRun('ip', args);
@@ -118,10 +108,6 @@ async function removeNamespace(name: string): Promise<void> {
   }
   await runCommand('ip', ['netns', 'del', name]);
   await rm(join('/etc/netns', name), { recursive: true, force: true });
-}
-
-function shortName(host: LabHost): string {
-  return host.name.split('.')[0] ?? host.name;
 }
 
 function roleAddresses(organization: LabOrganization): Partial<Record<Role, string[]>> {
@@ -230,52 +216,31 @@ export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab>
     }
     await link('inet', SCANNER, NETNS_ADDRESSES.mx);
 
-    const daemons = {
-      dns: options.dns ?? (installed('dnsmasq') ? 'dnsmasq' : 'lab'),
-      web: options.web ?? (installed('nginx') ? 'nginx' : 'lab'),
-    } as const;
-    const useDnsmasq = daemons.dns === 'dnsmasq';
-    const useNginx = (host: LabHost) => daemons.web === 'nginx' && host.role === 'mailbox';
-    // The lab's own processes serve whatever no Debian daemon does.
+    // Debian's daemons where installed (or asked for); the lab's own processes serve the rest.
+    const daemons = (options.daemons ?? (Object.keys(DAEMONS) as Daemon[]).filter(installed)) as readonly Daemon[];
+    const launches: { host: LabHost; launch: Promise<Launch> }[] = [];
+    const nodeServed = organization.hosts.map((host) => {
+      const taken = new Set(daemons.flatMap((daemon) => replaces(daemon, host)));
+      for (const daemon of daemons) {
+        if (replaces(daemon, host).length > 0) launches.push({ host, launch: prepare(daemon, organization, host, directory) });
+      }
+      return { ...host, services: host.services.filter((service) => !taken.has(service)) };
+    });
     const organizationFile = join(directory, 'organization.json');
-    const nodeServed = organization.hosts.map((host) =>
-      useNginx(host) ? { ...host, services: host.services.filter((service) => service !== 'https' && service !== 'http') } : host,
-    );
     await writeFile(organizationFile, JSON.stringify({ ...organization, hosts: nodeServed }));
     const serveHost = join(root, 'dist', 'lab', 'netns', 'serve-host.js');
-    const start = (host: LabHost, command: string[], ready: RegExp) => {
-      const child = spawn('ip', ['netns', 'exec', hostNamespaces.get(host.name) ?? '', ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
-      children.push(child);
-      return waitForReady(child, `lab host ${host.name}`, ready);
-    };
-    const startNginx = async (host: LabHost) => {
-      const site = join(directory, `nginx-${shortName(host)}`);
-      await mkdir(site);
-      const { cert, key } = makeCertificate({ commonName: host.name, altNames: [host.name, host.address], validDays: 365 });
-      await writeFile(join(site, 'cert.pem'), cert);
-      await writeFile(join(site, 'key.pem'), key, { mode: 0o600 });
-      const config = nginxConfig({
-        address: host.address,
-        server: shortName(host).toUpperCase(),
-        publicName: host.external ?? host.name,
-        certificateFile: join(site, 'cert.pem'),
-        keyFile: join(site, 'key.pem'),
-        directory: site,
-      });
-      await writeFile(join(site, 'nginx.conf'), config);
-      await start(host, ['nginx', '-e', 'stderr', '-p', site, '-c', join(site, 'nginx.conf')], /start worker process/);
-    };
+    for (const host of nodeServed) {
+      if (host.services.length > 0 || host.windowsPorts.length > 0) {
+        launches.push({ host, launch: Promise.resolve({ command: [process.execPath, serveHost, organizationFile, host.name], ready: /^ready$/m }) });
+      }
+    }
     await Promise.all(
-      nodeServed.flatMap((host) => [
-        ...(host.services.length > 0 || host.windowsPorts.length > 0
-          ? [
-              useDnsmasq && host.role === 'dns'
-                ? start(host, ['dnsmasq', ...dnsmasqArgs(labZone(organization), host.address, join(directory, `dnsmasq-${shortName(host)}.pid`))], /started, version/)
-                : start(host, [process.execPath, serveHost, organizationFile, host.name], /^ready$/m),
-            ]
-          : []),
-        ...(useNginx(host) ? [startNginx(host)] : []),
-      ]),
+      launches.map(async ({ host, launch }) => {
+        const { command, ready } = await launch;
+        const child = spawn('ip', ['netns', 'exec', hostNamespaces.get(host.name) ?? '', ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
+        children.push(child);
+        await waitForReady(child, `lab host ${host.name} (${command[0]})`, ready);
+      }),
     );
 
     const topologyFile = join(directory, 'topology.yaml');
