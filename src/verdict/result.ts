@@ -31,6 +31,7 @@ export interface ResultInput {
   readonly partial: boolean;
   readonly couldNotScan?: string;
   readonly checks: readonly CheckResult[];
+  readonly notes?: readonly string[];
 }
 
 export function toScanResult(input: ResultInput): ScanResult {
@@ -44,6 +45,7 @@ export function toScanResult(input: ResultInput): ScanResult {
     partial: input.partial,
     ...(input.couldNotScan ? { couldNotScan: input.couldNotScan } : {}),
     checks: input.checks,
+    ...(input.notes?.length ? { notes: input.notes } : {}),
     summary: summarize(input.checks),
   };
 }
