@@ -1,10 +1,13 @@
 import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { isKnownError, UsageError } from './errors.js';
+import { diffCommand } from './commands/diff.js';
+import { mergeCommand } from './commands/merge.js';
 import { portsCommand } from './commands/ports.js';
+import { reportCommand } from './commands/report.js';
 import { TOOL } from './version.js';
 
-const commands: CommandModule<any, any>[] = [portsCommand];
+const commands: CommandModule<any, any>[] = [portsCommand, reportCommand, diffCommand, mergeCommand];
 
 function fail(message: string): void {
   process.stderr.write(`exchange-ports: ${message}\n`);

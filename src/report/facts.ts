@@ -40,7 +40,7 @@ export function certificate(check: CheckResult, at: Date): CertificateSummary | 
   const notAfter = find(check.service, 'notAfter');
   const parsed = typeof notAfter === 'string' ? Date.parse(notAfter) : Number.NaN;
   if (Number.isFinite(parsed) && Number.isFinite(at.getTime())) {
-    return { daysLeft: Math.floor((parsed - at.getTime()) / DAY_MS), notAfter: Math.floor(parsed / 1000) };
+    return { daysLeft: Math.floor((parsed - at.getTime()) / DAY_MS), notAfter: parsed / 1000 };
   }
   const days = find(check.service, 'daysLeft');
   return typeof days === 'number' && Number.isFinite(days) ? { daysLeft: Math.floor(days) } : undefined;
