@@ -61,8 +61,8 @@ interface Job {
 }
 
 function jobs(args: ReportArgs): Job[] {
-  const formats = args.format?.length ? args.format : (['table'] as Format[]);
   const outs = args.out ?? [];
+  const formats = args.format?.length || outs.length ? (args.format ?? []) : (['table'] as Format[]);
   if (outs.length > formats.length) {
     throw new UsageError(`--out ${outs[formats.length]} has no --format to go with (the n-th --out goes with the n-th --format)`);
   }

@@ -24,12 +24,14 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 function factChanges(before: CheckResult, after: CheckResult): FactChange[] {
   const a = new Map<string, unknown>();
   const b = new Map<string, unknown>();
-  flatten(before.service ?? {}, '', a);
-  flatten(after.service ?? {}, '', b);
+  // A service that appeared or vanished is told by the verdict and observed state, not fact by fact.
+  if (before.service && after.service) {
+    flatten(before.service, '', a);
+    flatten(after.service, '', b);
+  }
   const out: FactChange[] = [];
   for (const key of [...new Set([...a.keys(), ...b.keys()])].sort()) {
-    if (key === 'kind' && a.has(key) && b.has(key) && same(a.get(key), b.get(key))) continue;
-    if (!same(a.get(key), b.get(key))) out.push({ fact: key, before: before.service ? raw(before.service, key) : undefined, after: after.service ? raw(after.service, key) : undefined });
+    if (!same(a.get(key), b.get(key))) out.push({ fact: key, before: raw(before.service, key), after: raw(after.service, key) });
   }
   const ids = (c: CheckResult) => c.findings.map((f) => f.id).sort();
   if (!same(ids(before), ids(after))) out.push({ fact: 'findings', before: ids(before), after: ids(after) });
@@ -37,7 +39,7 @@ function factChanges(before: CheckResult, after: CheckResult): FactChange[] {
 }
 
 /** The value as the server sent it (not date-masked), for the report. */
-function raw(service: object, path: string): unknown {
+function raw(service: object | undefined, path: string): unknown {
   let v: unknown = service;
   for (const part of path.split('.')) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[part] : undefined;
   return v;

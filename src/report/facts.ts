@@ -35,15 +35,18 @@ export interface CertificateSummary {
   readonly notAfter?: number;
 }
 
-/** The certificate's expiry as seen at `at` (the end of the scan, so reports are reproducible). */
+/**
+ * The certificate's expiry: days left as the checker counted them at probe time, else counted
+ * from notAfter to `at` (the end of the scan), so a re-rendered report says what the scan saw.
+ */
 export function certificate(check: CheckResult, at: Date): CertificateSummary | undefined {
   const notAfter = find(check.service, 'notAfter');
   const parsed = typeof notAfter === 'string' ? Date.parse(notAfter) : Number.NaN;
-  if (Number.isFinite(parsed) && Number.isFinite(at.getTime())) {
-    return { daysLeft: Math.floor((parsed - at.getTime()) / DAY_MS), notAfter: parsed / 1000 };
-  }
+  const expiry = Number.isFinite(parsed) ? { notAfter: parsed / 1000 } : {};
   const days = find(check.service, 'daysLeft');
-  return typeof days === 'number' && Number.isFinite(days) ? { daysLeft: Math.floor(days) } : undefined;
+  if (typeof days === 'number' && Number.isFinite(days)) return { daysLeft: Math.floor(days), ...expiry };
+  if (Number.isFinite(parsed) && Number.isFinite(at.getTime())) return { daysLeft: Math.floor((parsed - at.getTime()) / DAY_MS), ...expiry };
+  return undefined;
 }
 
 /** The first line the service sent (SMTP/IMAP/POP3 greeting), sanitized and clipped. */

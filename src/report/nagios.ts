@@ -69,7 +69,7 @@ function perfdata(result: Report): string {
   const seconds = durationSeconds(result);
   if (seconds !== undefined) parts.push(`duration=${seconds.toFixed(3)}s;;;0`);
   const days = minCertificateDays(result.checks, new Date(result.finishedAt));
-  if (days !== undefined) parts.push(`cert_days_left_min=${days};;;`);
+  if (days !== undefined) parts.push(`cert_days_left_min=${days}`);
   if (result.baseline) {
     const sum = result.baseline.summary;
     parts.push(`regressions=${sum.regression};;;0`, `new_exposures=${sum['new-exposure']};;;0`, `fixed=${sum.fixed};;;0`);
