@@ -99,3 +99,12 @@ export async function emitReports(result: Report, args: ReportArgs, options: Emi
   if (onScreen) stdout.write(formatters[onScreen.format](report, { color, changesOnly }));
   return exitCode(report, list.some((j) => j.format === 'nagios') ? 'nagios' : 'table');
 }
+
+/**
+ * For main.ts: under `--format nagios` a usage or topology error is UNKNOWN (exit 3) with a
+ * plugin status line on stdout, as monitoring-plugins expect; undefined for other formats.
+ */
+export function nagiosUsageError(argv: readonly string[], message: string): { code: 3; stdout: string } | undefined {
+  const nagios = argv.some((a, i) => a === '--format=nagios' || (a === '--format' && argv[i + 1] === 'nagios'));
+  return nagios ? { code: 3, stdout: `EXCHANGE-PORTS UNKNOWN - ${message.replace(/\|/g, '/').replace(/\s*\n\s*/g, ' ')}\n` } : undefined;
+}

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/cli/errors.js';
-import { emitReports, type ReportArgs } from '../../src/cli/report-options.js';
+import { emitReports, nagiosUsageError, type ReportArgs } from '../../src/cli/report-options.js';
 import { formatters } from '../../src/report/index.js';
 import { ResultFileError } from '../../src/report/validate.js';
 import { fixture, RESULTS } from '../helpers/report-fixtures.js';
@@ -88,5 +88,13 @@ describe('emitReports', () => {
   test('a baseline that is not a result is a one-line error naming it', async () => {
     await expect(emitReports(internet, { baseline: join(dir, 'missing.json') }, { stdout: screen(false), env: {} })).rejects.toThrow(ResultFileError);
     await expect(emitReports(internet, { baseline: join(dir, 'missing.json') }, { stdout: screen(false), env: {} })).rejects.toThrow(`${join(dir, 'missing.json')}: cannot read: no such file`);
+  });
+});
+
+describe('nagiosUsageError', () => {
+  test('under --format nagios a usage error is UNKNOWN with a status line; otherwise untouched', () => {
+    expect(nagiosUsageError(['scan', '--format', 'nagios'], 'topology.yaml:3: bad | thing')).toEqual({ code: 3, stdout: 'EXCHANGE-PORTS UNKNOWN - topology.yaml:3: bad / thing\n' });
+    expect(nagiosUsageError(['scan', '--format=nagios'], 'x')?.code).toBe(3);
+    expect(nagiosUsageError(['scan', '--format', 'json', 'nagios'], 'x')).toBeUndefined();
   });
 });
