@@ -26,7 +26,7 @@ export function nagiosState(result: Report): NagiosState {
  * Default (CI): 0 clean, 1 a fail/down/exposed verdict (with a baseline: only a regression or
  * new exposure), 3 could not scan. `--format nagios` uses the Nagios states instead.
  */
-export function exitCode(result: ScanResult | Report, format: Format): number {
+export function exitCode(result: ScanResult | Report, format: Format = 'table'): number {
   if (format === 'nagios') return nagiosState(result);
   if (result.couldNotScan) return 3;
   const report = result as Report;

@@ -38,7 +38,7 @@ export function formatPlan(plan: Plan, format: PlanFormat): string {
       '',
     ].join('\n');
   }
-  const t = new Table({ head: HEAD, style: { head: [], border: [] } });
+  const t = new Table({ head: HEAD, style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
   t.push(...rows(plan));
   return [title, t.toString(), ...notes, ''].join('\n');
 }
