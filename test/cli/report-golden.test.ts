@@ -2,9 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
-import { EXPECTED, ROOT, TERMINAL_UNSAFE } from '../helpers/report-fixtures.js';
+import { EXPECTED, resultSchema, ROOT, TERMINAL_UNSAFE } from '../helpers/report-fixtures.js';
 
 /**
  * Golden files: the built CLI (`npm run build` first) renders fixed results with NO_COLOR=1 and
@@ -13,9 +11,7 @@ import { EXPECTED, ROOT, TERMINAL_UNSAFE } from '../helpers/report-fixtures.js';
  */
 const BIN = join(ROOT, 'bin/exchange-ports.js');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const ajv = new Ajv2020({ strict: true });
-(addFormats as unknown as (a: Ajv2020) => void)(ajv);
-const validResult = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schema/result.schema.json'), 'utf8')) as object);
+const validResult = resultSchema();
 
 function run(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' });

@@ -2,18 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { parse as parseJunit } from 'junit2json';
-import { requireBuild, ROOT, runCli, runCliAsync } from '../helpers/cli.js';
+import { requireBuild, runCli, runCliAsync } from '../helpers/cli.js';
+import { resultSchema } from '../helpers/report-fixtures.js';
 
 /** A real scan of loopback listeners: its JSON must fit the schema and feed every other command. */
 describe('a real scan, saved and rendered again', () => {
   let dir: string;
   const servers: Server[] = [];
-  const ajv = new Ajv2020({ strict: true });
-  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-  const valid = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schema/result.schema.json'), 'utf8')) as object);
+  const valid = resultSchema();
 
   beforeAll(async () => {
     requireBuild();

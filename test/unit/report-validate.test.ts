@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { parseResult, ResultFileError } from '../../src/report/validate.js';
-import { ROOT, RESULTS } from '../helpers/report-fixtures.js';
+import { RESULTS, resultSchema } from '../helpers/report-fixtures.js';
 
-const ajv = new Ajv2020({ strict: true });
-(addFormats as unknown as (a: Ajv2020) => void)(ajv);
-const schemaValid = ajv.compile(JSON.parse(readFileSync(`${ROOT}schema/result.schema.json`, 'utf8')) as object);
+const schemaValid = resultSchema();
 const text = readFileSync(`${RESULTS}internet.json`, 'utf8');
 
 function mutate(patch: (r: Record<string, any>) => void): string {
