@@ -82,15 +82,25 @@ const addressKey = (c: CheckResult) => `${checkKey(c)}|${c.destination.address ?
  * id and address; then by vantage and id, when only the address moved). Pure.
  */
 export function diffResults(before: ScanResult, after: ScanResult, file: string): Baseline {
-  const pool = [...before.checks];
+  const unclaimed = new Set(before.checks);
+  const index = (key: (c: CheckResult) => string) => {
+    const map = new Map<string, CheckResult[]>();
+    for (const c of before.checks) map.set(key(c), [...(map.get(key(c)) ?? []), c]);
+    return map;
+  };
+  const byAddress = index(addressKey);
+  const byCheck = index(checkKey);
   const matched = new Map<CheckResult, CheckResult>();
-  const claim = (c: CheckResult, key: (x: CheckResult) => string) => {
-    const i = pool.findIndex((b) => key(b) === key(c));
-    if (i >= 0) matched.set(c, pool.splice(i, 1)[0] as CheckResult);
+  const claim = (c: CheckResult, map: Map<string, CheckResult[]>, key: string) => {
+    const partner = map.get(key)?.find((b) => unclaimed.has(b));
+    if (partner) {
+      unclaimed.delete(partner);
+      matched.set(c, partner);
+    }
   };
   // Exact matches first, so a moved address cannot take another address's partner.
-  for (const c of after.checks) claim(c, addressKey);
-  for (const c of after.checks) if (!matched.has(c)) claim(c, checkKey);
+  for (const c of after.checks) claim(c, byAddress, addressKey(c));
+  for (const c of after.checks) if (!matched.has(c)) claim(c, byCheck, checkKey(c));
 
   const changes: Change[] = [];
   let unchanged = 0;
@@ -106,7 +116,7 @@ export function diffResults(before: ScanResult, after: ScanResult, file: string)
     if (kind) changes.push(change(kind, a, b, a, facts));
     else unchanged += 1;
   }
-  for (const b of pool) changes.push(change('removed-check', b, b, undefined, []));
+  for (const b of unclaimed) changes.push(change('removed-check', b, b, undefined, []));
   const summary = Object.fromEntries(CHANGE_KINDS.map((k) => [k, changes.filter((c) => c.kind === k).length])) as Record<ChangeKind, number>;
   return { file, startedAt: before.startedAt, changes, summary: { ...summary, unchanged } };
 }
