@@ -16,6 +16,8 @@ export interface ReportArgs {
   baseline?: string;
 }
 
+const GROUP = 'Report:';
+
 /** Adds --format, --out, --no-color and (unless turned off) --baseline to a command. */
 export function reportOptions<T>(y: Argv<T>, options: { baseline?: boolean } = {}): Argv<T & ReportArgs> {
   let out = y
@@ -23,20 +25,24 @@ export function reportOptions<T>(y: Argv<T>, options: { baseline?: boolean } = {
       type: 'string',
       array: true,
       choices: FORMATS,
+      group: GROUP,
       describe: 'report format; repeat it to write several (default: table)',
     })
     .option('out', {
       type: 'string',
       array: true,
+      group: GROUP,
       describe: 'write the matching --format (in order) to FILE, atomically; repeatable',
     })
     .option('color', {
       type: 'boolean',
+      group: GROUP,
       describe: 'colour the table on a terminal (--no-color or NO_COLOR turn it off)',
     });
   if (options.baseline !== false) {
     out = out.option('baseline', {
       type: 'string',
+      group: GROUP,
       describe: 'a saved JSON result to compare with: exit 1 only on a regression or new exposure',
     });
   }
