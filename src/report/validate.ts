@@ -84,7 +84,7 @@ const result = object({
 
 /**
  * A saved ScanResult (`--format json`), checked field by field: the same rules as
- * schema/result.schema.json, so a bad file gets one line naming it and the field, never a crash.
+ * src/report/result.schema.json, so a bad file gets one line naming it and the field, never a crash.
  */
 export function parseResult(text: string, file: string): Report {
   let value: unknown;

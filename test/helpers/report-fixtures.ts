@@ -25,9 +25,9 @@ export function hostileGreeting(): string {
 /** Escape and control characters that must never reach a terminal from server text. */
 export const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-/** A validator for schema/result.schema.json (ajv, draft 2020-12, formats checked). */
+/** A validator for src/report/result.schema.json (ajv, draft 2020-12, formats checked). */
 export function resultSchema(options: { allErrors?: boolean } = {}): ValidateFunction {
   const ajv = new Ajv2020({ strict: true, allErrors: options.allErrors ?? false });
   (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-  return ajv.compile(JSON.parse(readFileSync(`${ROOT}schema/result.schema.json`, 'utf8')) as object);
+  return ajv.compile(JSON.parse(readFileSync(`${ROOT}src/report/result.schema.json`, 'utf8')) as object);
 }

@@ -31,7 +31,7 @@ const REPORTS: [string, Report][] = [
 const render = (format: Format, report: Report, changesOnly = false) => formatters[format](report, { color: false, changesOnly });
 
 describe('json', () => {
-  test.each(REPORTS)('%s: the JSON output validates against schema/result.schema.json', (_name, report) => {
+  test.each(REPORTS)('%s: the JSON output validates against src/report/result.schema.json', (_name, report) => {
     const value = JSON.parse(render('json', report)) as unknown;
     const ok = validate(value);
     expect(validate.errors ?? []).toEqual([]);
