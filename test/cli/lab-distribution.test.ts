@@ -23,8 +23,8 @@ async function runAny(file: string, args: string[], cwd: string): Promise<{ code
 
 /** What every lab scan must show, however it was installed. */
 function expectLabScan(scan: { code: number; stdout: string }): void {
-  expect(scan.stdout).toMatch(/\bdown\b.*client\.pop3/);
-  expect(scan.stdout).toMatch(/\bpass\b.*edge\.edgesync/);
+  expect(scan.stdout).toMatch(/\bdown\b.*client\.pop3/i);
+  expect(scan.stdout).toMatch(/\bpass\b.*edge\.edgesync/i);
   expect(scan.code).toBe(1);
 }
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { parse } from 'yaml';
+import type { ScanResult } from '../../src/verdict/types.js';
 
 const BIN = new URL('../../bin/exchange-ports.js', import.meta.url).pathname;
 
@@ -49,17 +50,18 @@ describe('exchange-ports lab', () => {
 
   test('--scan scans the running lab from every vantage, reports its built-in faults, and stops it', async () => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN, 'lab', '--scan'], { env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, 'lab', '--scan', '--format', 'json']);
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     console.log(`lab --scan took ${Math.round(performance.now() - started)} ms`);
-    const lines = stdout.split('\n');
-    const verdictsOf = (flow: string) => lines.filter((line) => line.includes(` ${flow} `)).map((line) => /\b(pass|fail|down|exposed|warn|inconclusive)\b/.exec(line)?.[1]);
-    expect(verdictsOf('client.pop3').length).toBeGreaterThan(0);
-    expect(new Set(verdictsOf('client.pop3'))).toEqual(new Set(['down']));
-    expect(new Set(verdictsOf('edge.edgesync'))).toEqual(new Set(['pass']));
-    expect(verdictsOf('perimeter.internet-to-mailbox-smtp')).toContain('exposed');
+    const result = JSON.parse(stdout) as ScanResult & { merged?: { sources: { vantage: { role: string } }[] } };
+    expect(result.merged?.sources.map((source) => source.vantage.role)).toEqual(['internet', 'edge', 'mailbox']);
+    const verdictsOf = (flow: string) => new Set(result.checks.filter((check) => check.flow === flow).map((check) => check.verdict));
+    expect(verdictsOf('client.pop3')).toEqual(new Set(['down']));
+    expect(verdictsOf('edge.edgesync')).toEqual(new Set(['pass']));
+    expect(verdictsOf('edge.inbound')).toEqual(new Set(['pass']));
+    expect(verdictsOf('perimeter.internet-to-mailbox-smtp')).toEqual(new Set(['exposed']));
     expect(code).toBe(1);
   }, 20_000);
 

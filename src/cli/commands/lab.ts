@@ -2,9 +2,10 @@ import type { CommandModule } from 'yargs';
 import { describeLab } from '../../lab/describe.js';
 import { startLab, type RunningLab } from '../../lab/lab.js';
 import { contoso, loopbackAddresses } from '../../lab/organization.js';
-import { labVantages } from '../../lab/vantages.js';
+import { fromArgument, labVantages } from '../../lab/vantages.js';
 import { defaultProbers } from '../../probe/engine.js';
-import { exitCode, formatters } from '../../report/index.js';
+import { exitCode, formatters, FORMATS, type Format } from '../../report/index.js';
+import { mergeResults } from '../../report/merge.js';
 import { loadTopology } from '../../topology/load.js';
 import type { ScanResult } from '../../verdict/types.js';
 import { dnsServersFor } from '../dns-servers.js';
@@ -12,9 +13,11 @@ import { ENGINE_DEFAULTS, toEngineOptions } from '../engine-options.js';
 import { UsageError } from '../errors.js';
 import { scanTopology } from '../run-scan.js';
 import { trapSignals } from '../signals.js';
+import { TOOL } from '../version.js';
 
 interface Args {
   scan: boolean;
+  format: Format;
   'standard-ports': boolean;
 }
 
@@ -63,6 +66,7 @@ export const labCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .option('scan', { type: 'boolean', default: false, describe: 'scan the lab from each vantage, print the merged matrix, stop' })
+      .option('format', { choices: FORMATS, default: 'table' as Format, describe: 'report format of --scan' })
       .option('standard-ports', { type: 'boolean', default: false, describe: 'listen on the real port numbers (needs root)' }) as never,
   handler: async (args) => {
     if (args['standard-ports'] && process.getuid?.() !== 0) throw new UsageError('lab: --standard-ports needs root');
@@ -76,9 +80,13 @@ export const labCommand: CommandModule<object, Args> = {
       const trap = trapSignals();
       try {
         const results = await scanLab(lab, trap.signal);
+        const merged = mergeResults(
+          results.map((result) => ({ file: `lab --from ${fromArgument(result.vantage)}`, result })),
+          { force: false, tool: TOOL },
+        );
         const color = !process.env.NO_COLOR && process.stdout.isTTY === true;
-        for (const result of results) process.stdout.write(formatters.table(result, { color }));
-        process.exitCode = trap.exitCode() ?? Math.max(...results.map(exitCode));
+        process.stdout.write(formatters[args.format](merged, { color }));
+        process.exitCode = trap.exitCode() ?? exitCode(merged, args.format);
       } finally {
         trap.dispose();
       }
