@@ -15,6 +15,7 @@ export const DAEMONS = {
   dovecot: { role: 'mailbox', services: ['imap', 'imaps', 'pop3', 'pop3s'] },
 } as const satisfies Record<string, { role: LabHost['role']; services: readonly LabService[] }>;
 export type Daemon = keyof typeof DAEMONS;
+export const DAEMON_NAMES = Object.keys(DAEMONS) as Daemon[];
 
 /** How to start one daemon in a host's namespace, and the line it prints once it serves. */
 export interface Launch {

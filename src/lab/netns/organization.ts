@@ -1,16 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { MODEL, type Model } from '../../model/index.js';
 import type { Role } from '../../model/types.js';
-import { healthyContoso, shortName, type LabAddresses, type LabHost, type LabOrganization } from '../organization.js';
+import { healthyContoso, shortName, type LabAddresses, type LabOrganization } from '../organization.js';
 import { topologyYaml } from '../topology-file.js';
 import { mustRun, runCommand, type CommandResult } from './command.js';
-import { DAEMONS, installed, prepare, replaces, type Daemon, type Launch } from './daemons.js';
+import { DAEMON_NAMES, installed, type Daemon } from './daemons.js';
+import { startServices, stopChild } from './processes.js';
 import { allowRules, nftRuleset, type AllowRule } from './firewall.js';
 
 /**
@@ -65,16 +64,6 @@ export interface NetnsLabOptions {
 
 const ip = (...args: string[]) => mustRun('ip', args);
 
-function projectRoot(): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(directory, 'package.json'))) {
-    const parent = dirname(directory);
-    if (parent === directory) throw new Error('netns lab: cannot find the project root');
-    directory = parent;
-  }
-  return directory;
-}
-
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -119,45 +108,14 @@ function roleAddresses(organization: LabOrganization): Partial<Record<Role, stri
   return byRole;
 }
 
-function waitForReady(child: ChildProcess, what: string, ready: RegExp): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`${what}: not ready after 10 s: ${output}`)), 10_000);
-    const done = (error?: Error) => {
-      clearTimeout(timer);
-      if (error) reject(error);
-      else resolve();
-    };
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) done();
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => done(new Error(`${what}: exited with ${code}: ${output.trim()}`)));
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 /** Builds the namespaces, starts every host's services, and loads the correct firewall. */
 export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab> {
   await removeStaleNamespaces();
   const tag = `${process.pid.toString(36)}-${randomBytes(2).toString('hex')}`;
   const organization = healthyContoso(NETNS_ADDRESSES, { edge: options.edge });
-  const root = projectRoot();
   const namespaces: string[] = [];
   const children: ChildProcess[] = [];
+  const daemons = options.daemons ?? DAEMON_NAMES.filter(installed);
   const directory = await mkdtemp(join(tmpdir(), 'xpl-'));
   const namespaceOf = (short: string) => `${PREFIX}${tag}-${short}`;
   const firewallNamespace = namespaceOf('fw');
@@ -216,32 +174,7 @@ export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab>
     }
     await link('inet', SCANNER, NETNS_ADDRESSES.mx);
 
-    // Debian's daemons where installed (or asked for); the lab's own processes serve the rest.
-    const daemons = (options.daemons ?? (Object.keys(DAEMONS) as Daemon[]).filter(installed)) as readonly Daemon[];
-    const launches: { host: LabHost; launch: Promise<Launch> }[] = [];
-    const nodeServed = organization.hosts.map((host) => {
-      const taken = new Set(daemons.flatMap((daemon) => replaces(daemon, host)));
-      for (const daemon of daemons) {
-        if (replaces(daemon, host).length > 0) launches.push({ host, launch: prepare(daemon, organization, host, directory) });
-      }
-      return { ...host, services: host.services.filter((service) => !taken.has(service)) };
-    });
-    const organizationFile = join(directory, 'organization.json');
-    await writeFile(organizationFile, JSON.stringify({ ...organization, hosts: nodeServed }));
-    const serveHost = join(root, 'dist', 'lab', 'netns', 'serve-host.js');
-    for (const host of nodeServed) {
-      if (host.services.length > 0 || host.windowsPorts.length > 0) {
-        launches.push({ host, launch: Promise.resolve({ command: [process.execPath, serveHost, organizationFile, host.name], ready: /^ready$/m }) });
-      }
-    }
-    await Promise.all(
-      launches.map(async ({ host, launch }) => {
-        const { command, ready } = await launch;
-        const child = spawn('ip', ['netns', 'exec', hostNamespaces.get(host.name) ?? '', ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
-        children.push(child);
-        await waitForReady(child, `lab host ${host.name} (${command[0]})`, ready);
-      }),
-    );
+    await startServices({ organization, directory, daemons, namespaceOf: (host) => hostNamespaces.get(host.name) ?? '', children });
 
     const topologyFile = join(directory, 'topology.yaml');
     await writeFile(topologyFile, topologyYaml(organization, new Map()));
