@@ -39,8 +39,10 @@ beforeAll(async () => {
   packDirectory = await mkdtemp(join(tmpdir(), 'exchange-ports-pack-'));
   installDirectory = await mkdtemp(join(tmpdir(), 'exchange-ports-install-'));
   bundleDirectory = await mkdtemp(join(tmpdir(), 'exchange-ports-bundle-'));
-  // prepack builds dist/ (compiled tree and the single-file bundle).
-  await run(npm, ['pack', '--silent', '--pack-destination', packDirectory], { cwd: ROOT });
+  // npm test has compiled dist/; rebuilding it here (prepack) would rewrite files that tests
+  // running alongside are loading, so only the bundle is made, and pack skips its scripts.
+  await run(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], { cwd: ROOT });
+  await run(npm, ['pack', '--silent', '--ignore-scripts', '--pack-destination', packDirectory], { cwd: ROOT });
 }, 120_000);
 
 afterAll(async () => {
