@@ -1,7 +1,8 @@
 // The single-file build: dist/exchange-ports.mjs, every dependency inside, for a bare Node >= 20.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 
+const outfile = new URL('../dist/exchange-ports.mjs', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 await build({
@@ -15,7 +16,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  outfile: new URL('../dist/exchange-ports.mjs', import.meta.url).pathname,
+  outfile,
   define: { EXCHANGE_PORTS_TOOL: JSON.stringify({ name: pkg.name, version: pkg.version }) },
   // CommonJS dependencies (dns2) call require() for Node's own modules.
   banner: {
@@ -24,3 +25,4 @@ await build({
   logLevel: 'warning',
   legalComments: 'inline',
 });
+chmodSync(outfile, 0o755);
