@@ -2,6 +2,13 @@ import type { RunningHost } from './host-services.js';
 import type { LabOrganization } from './organization.js';
 import { fromArgument, labVantages } from './vantages.js';
 
+/** What the lab has in it that a report will show, whichever way it is run. */
+export const LAB_FAULTS: readonly string[] = [
+  'Built-in faults: POP3 is enabled but nothing listens on it; the web certificate of mbx02',
+  'expires in 10 days; the client connector (587) of mbx01 offers LOGIN before TLS. No firewall',
+  'separates loopback addresses: from the Internet, the Mailbox and EdgeSync ports are exposed.',
+];
+
 /** What a running lab prints: its hosts, where they listen, and how to scan them. */
 export function describeLab(organization: LabOrganization, hosts: readonly RunningHost[], topologyFile: string, command = 'exchange-ports'): string {
   const rows = hosts.map(({ host, ports }) => [
@@ -19,9 +26,7 @@ export function describeLab(organization: LabOrganization, hosts: readonly Runni
     '',
     ...table,
     '',
-    'Built-in faults: POP3 is enabled but nothing listens on it; the web certificate of mbx02',
-    'expires in 10 days; the client connector (587) of mbx01 offers LOGIN before TLS. No firewall',
-    'separates loopback addresses: from the Internet, the Mailbox and EdgeSync ports are exposed.',
+    ...LAB_FAULTS,
     '',
     `Topology: ${topologyFile}`,
     'Scan it from another terminal:',

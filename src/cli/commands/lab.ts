@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { describeLab } from '../../lab/describe.js';
+import { describeLab, LAB_FAULTS } from '../../lab/describe.js';
 import { startLab, type RunningLab } from '../../lab/lab.js';
 import { contoso, loopbackAddresses } from '../../lab/organization.js';
 import { fromArgument, labVantages } from '../../lab/vantages.js';
@@ -85,7 +85,9 @@ export const labCommand: CommandModule<object, Args> = {
           { force: false, tool: TOOL },
         );
         const color = !process.env.NO_COLOR && process.stdout.isTTY === true;
-        process.stdout.write(formatters[args.format](merged, { color }));
+        // Table and markdown are read by people: they learn first what the lab has in it.
+        const preface = args.format === 'table' || args.format === 'markdown' ? `${LAB_FAULTS.join('\n')}\n\n` : '';
+        process.stdout.write(preface + formatters[args.format](merged, { color }));
         process.exitCode = trap.exitCode() ?? exitCode(merged, args.format);
       } finally {
         trap.dispose();
