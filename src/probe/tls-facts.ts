@@ -89,14 +89,16 @@ export function tlsFacts(socket: TLSSocket, hostName: string, now: Date): TlsFac
   const peer = socket.getPeerCertificate(true);
   const hasCert = peer && Object.keys(peer).length > 0;
   const identity = hasCert ? checkServerIdentity(hostName, peer) : new Error('the server sent no certificate');
-  const trustError = socket.authorizationError ? String(socket.authorizationError) : undefined;
+  // Node folds the host-name check into `authorized`: an ALTNAME error means the chain itself verified.
+  const reported = socket.authorizationError ? String(socket.authorizationError) : undefined;
+  const trustError = reported === 'ERR_TLS_CERT_ALTNAME_INVALID' ? undefined : reported;
   return {
     handshake: 'ok',
     hostName,
     version: socket.getProtocol() ?? undefined,
     cipher: socket.getCipher()?.name,
     ...(hasCert ? { certificate: certificateFacts(peer, now), chain: chainSubjects(peer) } : {}),
-    trusted: socket.authorized,
+    trusted: socket.authorized || (reported !== undefined && trustError === undefined),
     ...(trustError ? { trustError } : {}),
     hostNameMatch: identity === undefined,
     ...(identity ? { hostNameError: identity.message } : {}),
