@@ -11,7 +11,9 @@ export function parseExtensions(reply: SmtpReply): SmtpExtensions {
     const [keyword = '', ...params] = text.trim().replace(/^AUTH=/i, 'AUTH ').split(/\s+/);
     if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(keyword)) continue;
     const key = keyword.toUpperCase();
-    extensions[key] = [...(extensions[key] ?? []), ...params];
+    const before = extensions[key];
+    // A keyword on several lines: its parameters become a sorted set, so line order cannot show.
+    extensions[key] = before ? [...new Set([...before, ...params])].sort() : params;
   }
   return Object.fromEntries(Object.entries(extensions).sort(([a], [b]) => a.localeCompare(b)));
 }

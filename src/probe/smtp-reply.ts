@@ -71,7 +71,10 @@ export class ReplyAssembler {
 
 /** The text after the code and separator of each line (`250-SIZE 10` -> `SIZE 10`). */
 export function replyTexts(reply: SmtpReply): string[] {
-  return reply.lines.map((line) => (LINE.exec(line)?.[3] ?? line).trimEnd());
+  return reply.lines.map((line) => {
+    const match = LINE.exec(line);
+    return (match ? (match[3] ?? '') : line).trimEnd();
+  });
 }
 
 export interface ParsedReplies {
