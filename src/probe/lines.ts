@@ -10,6 +10,19 @@ export interface LineLimits {
 
 export type Overflow = 'line' | 'session';
 
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Server text as a string: invalid UTF-8 becomes U+FFFD, and says so. */
+export function decodeText(bytes: Uint8Array): { text: string; invalidUtf8: boolean } {
+  try {
+    return { text: strict.decode(bytes), invalidUtf8: false };
+  } catch {
+    return { text: lenient.decode(bytes), invalidUtf8: true };
+  }
+}
+
+
 /**
  * Splits a byte stream into lines at LF (a CR before it is dropped), within limits: once a
  * limit is passed it yields nothing more. Pure, so the reply parser's property test uses it too.

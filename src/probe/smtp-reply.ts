@@ -1,4 +1,4 @@
-import { LineSplitter, type LineLimits, type Overflow } from './lines.js';
+import { decodeText, LineSplitter, type LineLimits, type Overflow } from './lines.js';
 
 /** One SMTP reply (RFC 5321 4.2): a code and the text of each line, as the server sent it. */
 export interface SmtpReply {
@@ -17,17 +17,6 @@ export interface ReplyLimits extends LineLimits {
 }
 
 const LINE = /^([1-5][0-9]{2})(?:([ -])([\s\S]*))?$/;
-const strict = new TextDecoder('utf-8', { fatal: true });
-const lenient = new TextDecoder('utf-8');
-
-export function decodeText(bytes: Uint8Array): { text: string; invalidUtf8: boolean } {
-  try {
-    return { text: strict.decode(bytes), invalidUtf8: false };
-  } catch {
-    return { text: lenient.decode(bytes), invalidUtf8: true };
-  }
-}
-
 /** Builds replies from lines: `NNN-text` goes on, `NNN text` or a bare `NNN` ends the reply. */
 export class ReplyAssembler {
   private code: number | null = null;

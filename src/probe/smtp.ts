@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
 import type { Socket } from 'node:net';
 import { deadline, failureFacts, ProbeFailure, type DialogueFailure } from './deadline.js';
-import { LineReader } from './lines.js';
 import { announcedHost, authMechanisms, parseExtensions, sizeLimit, type SmtpExtensions } from './smtp-ehlo.js';
 import { exchangeFingerprint, type ExchangeFingerprint } from './smtp-exchange.js';
 import { ReplyAssembler, type ReplyLimits, type SmtpReply } from './smtp-reply.js';
 import { runService } from './service-run.js';
-import { handshakeFacts, type TlsClientOptions } from './tls-handshake.js';
+import { TextSession, type DialogueLine } from './text-session.js';
+import type { TlsClientOptions } from './tls-handshake.js';
 import type { TlsFacts } from './tls-facts.js';
 import type { Prober, ServiceFacts } from './types.js';
 
@@ -31,12 +31,6 @@ export const SMTP_DEFAULTS: SmtpProberOptions = {
   maxReplyLines: 100,
   maxSessionBytes: 256 * 1024,
 };
-
-/** One line of the dialogue, raw: `client` lines are what the checker sent. */
-export interface DialogueLine {
-  readonly from: 'client' | 'server';
-  readonly text: string;
-}
 
 export interface SmtpReplyFacts {
   readonly code: number | null;
@@ -77,9 +71,7 @@ export interface SmtpFacts extends ServiceFacts {
 }
 
 /** One SMTP session as the checker runs it; kept as mutable state until `facts()`. */
-class SmtpSession {
-  readonly dialogue: DialogueLine[] = [];
-  readonly problems: string[] = [];
+class SmtpSession extends TextSession {
   greeting?: SmtpReplyFacts;
   ehlo?: SmtpEhloFacts;
   ehloAfterTls?: SmtpEhloFacts;
@@ -87,31 +79,22 @@ class SmtpSession {
   tls?: TlsFacts;
   quit: SmtpFacts['quit'] = { sent: false };
   failure?: DialogueFailure;
-  private reader: LineReader;
-  private stream: Socket;
 
   constructor(
     socket: Socket,
     private readonly options: SessionOptions,
-    private readonly signal: AbortSignal,
+    signal: AbortSignal,
   ) {
-    this.stream = socket;
-    this.reader = new LineReader(socket, options);
-  }
-
-  send(command: string): void {
-    this.dialogue.push({ from: 'client', text: command });
-    this.stream.write(`${command}\r\n`);
+    super(socket, options, signal);
   }
 
   async reply(phase: string, ms: number): Promise<SmtpReply> {
     const until = deadline(phase, ms);
     const assembler = new ReplyAssembler(this.options.maxReplyLines);
     for (;;) {
-      const line = await this.reader.readLine(until, this.signal);
-      const reply = assembler.push(line);
+      const reply = assembler.push(await this.rawLine(until));
       if (!reply) continue;
-      this.dialogue.push(...reply.lines.map((text) => ({ from: 'server' as const, text })));
+      for (const text of reply.lines) this.record('server', text);
       if (reply.invalidUtf8) this.problems.push(`invalid UTF-8 in the ${phase}`);
       if (reply.problem) {
         this.problems.push(`${phase}: ${reply.problem}`);
@@ -144,21 +127,17 @@ class SmtpSession {
     const reply = await this.command('STARTTLS', 'STARTTLS reply');
     this.starttls = { offered: true, attempted: true, reply: replyFacts(reply) };
     if (reply.code !== 220) return true;
-    const early = this.reader.detach();
+    const { facts, early } = await this.upgrade(this.options.hostName, this.options, this.options.now?.() ?? new Date());
     if (early.length > 0) this.starttls = { ...this.starttls, earlyBytes: early.toString('latin1') };
-    const host = this.options.hostName;
-    const { facts, socket } = await handshakeFacts(this.stream, host, this.options, this.signal, this.options.now?.() ?? new Date());
     this.tls = facts;
-    if (!socket) return false;
-    this.stream = socket;
-    this.reader = new LineReader(socket, this.options);
+    if (facts.handshake !== 'ok') return false;
     this.ehloAfterTls = await this.hello('EHLO after TLS');
     return true;
   }
 
   /** Polite end: QUIT, and its reply when the session is still healthy. */
   async end(waitForReply: boolean): Promise<void> {
-    if (!this.stream.writable || this.quit.sent) return;
+    if (!this.writable || this.quit.sent) return;
     this.send('QUIT');
     this.quit = { sent: true };
     if (!waitForReply) return;
@@ -170,9 +149,6 @@ class SmtpSession {
     }
   }
 
-  close(): void {
-    this.stream.destroy();
-  }
 }
 
 function replyFacts(reply: SmtpReply): SmtpReplyFacts {

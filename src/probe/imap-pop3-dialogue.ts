@@ -1,0 +1,156 @@
+import type { Socket } from 'node:net';
+import { deadline, failureFacts, ProbeFailure, type Deadline, type DialogueFailure } from './deadline.js';
+import type { LineLimits } from './lines.js';
+import { TextSession, type DialogueLine } from './text-session.js';
+import type { TlsClientOptions } from './tls-handshake.js';
+import type { TlsFacts } from './tls-facts.js';
+
+export interface MailAccessOptions extends TlsClientOptions, LineLimits {
+  /** Most lines in one response (an endless CAPABILITY ends here). */
+  readonly maxReplyLines: number;
+  readonly greetingTimeoutMs: number;
+  readonly replyTimeoutMs: number;
+  readonly sessionTimeoutMs: number;
+  /** Issue STARTTLS / STLS when offered and read the capabilities again. */
+  readonly starttls: boolean;
+  readonly now?: () => Date;
+}
+
+export const MAIL_ACCESS_DEFAULTS: MailAccessOptions = {
+  greetingTimeoutMs: 10000,
+  replyTimeoutMs: 10000,
+  handshakeTimeoutMs: 5000,
+  sessionTimeoutMs: 30000,
+  maxLineBytes: 8192,
+  maxReplyLines: 200,
+  maxSessionBytes: 256 * 1024,
+  starttls: true,
+};
+
+/** Facts common to the IMAP4 and POP3 checkers. */
+export interface MailAccessFacts {
+  readonly implicitTls: boolean;
+  readonly greeting?: string;
+  /** The greeting accepts the client (`* OK`, `* PREAUTH`, `+OK`). */
+  readonly greetingOk?: boolean;
+  /** Upper-case capability names before TLS (over implicit TLS: the only ones). */
+  readonly capabilities: readonly string[];
+  readonly capabilitiesAfterTls?: readonly string[];
+  readonly starttls: {
+    readonly offered: boolean;
+    readonly attempted: boolean;
+    readonly reply?: string;
+    readonly earlyBytes?: string;
+  };
+  readonly tls?: TlsFacts;
+  /** The greeting names Microsoft Exchange. */
+  readonly exchange: boolean;
+  readonly dialogue: readonly DialogueLine[];
+  readonly problems: readonly string[];
+  readonly failure?: DialogueFailure;
+}
+
+/** What differs between IMAP4 and POP3 in the capability dialogue. */
+export interface MailAccessProtocol {
+  readonly name: string;
+  greetingOk(line: string): boolean;
+  /** Sends the capability command and reads its answer; null when the command is refused. */
+  capabilities(session: MailAccessSession): Promise<string[] | null>;
+  readonly starttlsCapability: string;
+  /** Sends the STARTTLS command; the reply line and whether the handshake may start. */
+  starttls(session: MailAccessSession): Promise<{ reply: string; ok: boolean }>;
+  logout(session: MailAccessSession): Promise<void>;
+}
+
+export class MailAccessSession extends TextSession {
+  constructor(
+    socket: Socket,
+    readonly options: MailAccessOptions,
+    signal: AbortSignal,
+  ) {
+    super(socket, options, signal);
+  }
+
+  reply(phase: string): Deadline {
+    return deadline(phase, this.options.replyTimeoutMs);
+  }
+
+  /** Lines up to and including the one `isLast` accepts, within the line limit. */
+  async linesUntil(until: Deadline, isLast: (line: string) => boolean): Promise<string[]> {
+    const lines: string[] = [];
+    for (;;) {
+      const line = await this.line(until);
+      lines.push(line);
+      if (isLast(line)) return lines;
+      if (lines.length >= this.options.maxReplyLines) {
+        throw new ProbeFailure('limit', until.phase, `more than ${this.options.maxReplyLines} lines in the ${until.phase}`);
+      }
+    }
+  }
+}
+
+const EXCHANGE = /Microsoft Exchange/i;
+
+interface Progress {
+  greeting?: string;
+  greetingOk?: boolean;
+  capabilities: string[];
+  capabilitiesAfterTls?: string[];
+  starttls: MailAccessFacts['starttls'];
+  tls?: TlsFacts;
+}
+
+async function converse(session: MailAccessSession, protocol: MailAccessProtocol, implicitTls: boolean, hostName: string, progress: Progress): Promise<void> {
+  const now = session.options.now?.() ?? new Date();
+  if (implicitTls) {
+    const { facts } = await session.upgrade(hostName, session.options, now);
+    progress.tls = facts;
+    if (facts.handshake !== 'ok') return;
+  }
+  progress.greeting = await session.line(deadline('greeting', session.options.greetingTimeoutMs));
+  progress.greetingOk = protocol.greetingOk(progress.greeting);
+  if (!progress.greetingOk) return;
+  progress.capabilities = (await protocol.capabilities(session)) ?? [];
+  const offered = !implicitTls && progress.capabilities.includes(protocol.starttlsCapability);
+  progress.starttls = { offered, attempted: false };
+  if (offered && session.options.starttls) {
+    const { reply, ok } = await protocol.starttls(session);
+    progress.starttls = { offered, attempted: true, reply };
+    if (!ok) return protocol.logout(session);
+    const { facts, early } = await session.upgrade(hostName, session.options, now);
+    if (early.length > 0) progress.starttls = { ...progress.starttls, earlyBytes: early.toString('latin1') };
+    progress.tls = facts;
+    if (facts.handshake !== 'ok') return;
+    progress.capabilitiesAfterTls = (await protocol.capabilities(session)) ?? [];
+  }
+  await protocol.logout(session);
+}
+
+/** Greeting, capabilities, STARTTLS and the capabilities after it, logout. Never throws. */
+export async function mailAccessDialogue(
+  socket: Socket,
+  protocol: MailAccessProtocol,
+  implicitTls: boolean,
+  hostName: string,
+  options: MailAccessOptions,
+  signal: AbortSignal,
+): Promise<MailAccessFacts> {
+  const session = new MailAccessSession(socket, options, signal);
+  const progress: Progress = { capabilities: [], starttls: { offered: false, attempted: false } };
+  let failure: DialogueFailure | undefined;
+  try {
+    await converse(session, protocol, implicitTls, hostName, progress);
+  } catch (error) {
+    failure = failureFacts(error, 'dialogue');
+  } finally {
+    session.close();
+  }
+  return {
+    implicitTls,
+    ...progress,
+    exchange: EXCHANGE.test(progress.greeting ?? ''),
+    dialogue: session.dialogue,
+    problems: [...new Set(session.problems)],
+    ...(failure ? { failure } : {}),
+  };
+}
