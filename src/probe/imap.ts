@@ -9,7 +9,7 @@ export interface ImapFacts extends MailAccessFacts, ServiceFacts {
 }
 
 function tagged(tag: string): (line: string) => boolean {
-  return (line) => line.toUpperCase().startsWith(`${tag} `);
+  return (line) => line.toUpperCase().startsWith(`${tag.toUpperCase()} `);
 }
 
 /** IMAP4 (RFC 9051): `* OK` greeting, tagged CAPABILITY, STARTTLS, LOGOUT. */

@@ -49,3 +49,11 @@ export const HUGE_LINE = Buffer.concat([Buffer.from('220 '), Buffer.alloc(10 * 1
 
 /** Every byte value, repeated: binary garbage. */
 export const GARBAGE = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37 + 11) % 256));
+
+/** Sends a greeting, then behaves as `then` once the client has said something. */
+export function afterGreeting(greeting: string, then: (socket: Socket) => void): (socket: Socket) => void {
+  return (socket) => {
+    socket.write(greeting);
+    socket.once('data', () => then(socket));
+  };
+}
