@@ -1,0 +1,91 @@
+import type { Argv } from 'yargs';
+import type { EngineOptions } from '../probe/engine.js';
+import { parseExcludeRule } from '../probe/exclude.js';
+import { UsageError } from './errors.js';
+
+/** The scan options that steer the probe engine, as yargs parses them. */
+export interface EngineArgs {
+  concurrency: number;
+  'per-host': number;
+  timeout: number;
+  'min-timeout': number;
+  'max-timeout': number;
+  retries: number;
+  deadline: number;
+  rate?: number;
+  ip: '4' | '6' | 'both';
+  exclude: string[];
+  quiet: boolean;
+}
+
+export const ENGINE_DEFAULTS = {
+  concurrency: 256,
+  perHost: 64,
+  timeoutMs: 1000,
+  minTimeoutMs: 100,
+  maxTimeoutMs: 10_000,
+  retries: 1,
+  deadlineSeconds: 600,
+} as const;
+
+const GROUP = 'Probing:';
+
+export function engineOptions<T>(y: Argv<T>): Argv<T & EngineArgs> {
+  return y
+    .option('concurrency', { type: 'number', default: ENGINE_DEFAULTS.concurrency, group: GROUP, describe: 'probes in flight at once (capped by the open-file limit)' })
+    .option('per-host', { type: 'number', default: ENGINE_DEFAULTS.perHost, group: GROUP, describe: 'probes in flight per destination address' })
+    .option('timeout', { type: 'number', default: ENGINE_DEFAULTS.timeoutMs, group: GROUP, describe: 'initial wait for an answer, ms (then adapts to measured round trips)' })
+    .option('min-timeout', { type: 'number', default: ENGINE_DEFAULTS.minTimeoutMs, group: GROUP, describe: 'lower bound of the adaptive wait, ms' })
+    .option('max-timeout', { type: 'number', default: ENGINE_DEFAULTS.maxTimeoutMs, group: GROUP, describe: 'upper bound of the adaptive wait, ms' })
+    .option('retries', { type: 'number', default: ENGINE_DEFAULTS.retries, group: GROUP, describe: 'tries again after silence before calling a port filtered' })
+    .option('deadline', { type: 'number', default: ENGINE_DEFAULTS.deadlineSeconds, group: GROUP, describe: 'seconds for the whole scan; what is unfinished then is reported as such' })
+    .option('rate', { type: 'number', group: GROUP, describe: 'at most this many probes started per second' })
+    .option('ip', { type: 'string', choices: ['4', '6', 'both'] as const, default: 'both' as const, group: GROUP, describe: 'address families to probe' })
+    .option('exclude', { type: 'string', array: true, default: [] as string[], group: GROUP, describe: 'address or CIDR never to probe (repeatable)' })
+    .option('quiet', { type: 'boolean', default: false, group: GROUP, describe: 'no progress line' })
+    .coerce('ip', (value: unknown) => String(value)) as unknown as Argv<T & EngineArgs>;
+}
+
+function whole(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new UsageError(`--${name}: expected a whole number of at least ${min}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function positive(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`--${name}: expected a number above 0, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Checks the parsed options and turns them into the engine's. Throws UsageError naming the option. */
+export function toEngineOptions(args: EngineArgs, extra: Partial<Pick<EngineOptions, 'dnsServers' | 'dnsQueryDomain' | 'onProgress'>> = {}): EngineOptions {
+  const minTimeoutMs = whole('min-timeout', args['min-timeout'], 1);
+  const maxTimeoutMs = whole('max-timeout', args['max-timeout'], 1);
+  if (minTimeoutMs > maxTimeoutMs) throw new UsageError(`--min-timeout ${minTimeoutMs} is above --max-timeout ${maxTimeoutMs}`);
+  const timeoutMs = whole('timeout', args.timeout, 1);
+  if (timeoutMs < minTimeoutMs || timeoutMs > maxTimeoutMs) {
+    throw new UsageError(`--timeout ${timeoutMs} is outside --min-timeout ${minTimeoutMs} .. --max-timeout ${maxTimeoutMs}`);
+  }
+  const exclude = (args.exclude ?? []).flatMap((entry) => String(entry).split(',')).map((entry) => entry.trim()).filter(Boolean);
+  const bad = exclude.find((entry) => !parseExcludeRule(entry));
+  if (bad !== undefined) throw new UsageError(`--exclude: "${bad}" is not an IP address or CIDR block`);
+  if (!['4', '6', 'both'].includes(args.ip)) throw new UsageError(`--ip: expected 4, 6 or both, got ${JSON.stringify(args.ip)}`);
+  return {
+    concurrency: whole('concurrency', args.concurrency, 1),
+    perHost: whole('per-host', args['per-host'], 1),
+    timeoutMs,
+    minTimeoutMs,
+    maxTimeoutMs,
+    retries: whole('retries', args.retries, 0),
+    deadlineMs: Math.round(positive('deadline', args.deadline) * 1000),
+    ...(args.rate !== undefined ? { rate: positive('rate', args.rate) } : {}),
+    ip: args.ip,
+    exclude,
+    dnsServers: extra.dnsServers ?? [],
+    ...(extra.dnsQueryDomain !== undefined ? { dnsQueryDomain: extra.dnsQueryDomain } : {}),
+    ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
+  };
+}

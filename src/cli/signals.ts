@@ -1,0 +1,47 @@
+/** Exit codes for a scan stopped by a signal: 128 + the signal number, as shells report it. */
+export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+export type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
+
+export interface SignalTrap {
+  /** Aborted with the signal's name ('SIGINT' or 'SIGTERM') as its reason. */
+  readonly signal: AbortSignal;
+  /** The signal that stopped the scan, if any. */
+  stoppedBy(): StopSignal | undefined;
+  /** The exit code the scan should end with when a signal stopped it. */
+  exitCode(): number | undefined;
+  /** Puts the default handlers back. */
+  dispose(): void;
+}
+
+/**
+ * The first SIGINT/SIGTERM aborts the scan (which then prints and writes its partial
+ * result); a second one gets the default behaviour, so a stuck process can still be killed.
+ */
+export function trapSignals(target: NodeJS.Process = process): SignalTrap {
+  const controller = new AbortController();
+  let stoppedBy: StopSignal | undefined;
+  const handlers = new Map<StopSignal, () => void>();
+  const dispose = (): void => {
+    for (const [name, handler] of handlers) target.removeListener(name, handler);
+    handlers.clear();
+  };
+  for (const name of Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]) {
+    const handler = (): void => {
+      if (stoppedBy !== undefined) {
+        dispose();
+        target.kill(target.pid, name);
+        return;
+      }
+      stoppedBy = name;
+      controller.abort(name);
+    };
+    handlers.set(name, handler);
+    target.on(name, handler);
+  }
+  return {
+    signal: controller.signal,
+    stoppedBy: () => stoppedBy,
+    exitCode: () => (stoppedBy ? SIGNAL_EXIT_CODES[stoppedBy] : undefined),
+    dispose,
+  };
+}
