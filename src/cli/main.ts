@@ -5,9 +5,10 @@ import { initCommand } from './commands/init.js';
 import { planCommand } from './commands/plan.js';
 import { portsCommand } from './commands/ports.js';
 import { scanCommand } from './commands/scan.js';
+import { smtpCommand } from './commands/smtp.js';
 import { TOOL } from './version.js';
 
-const commands: CommandModule<any, any>[] = [portsCommand, initCommand, planCommand, scanCommand];
+const commands: CommandModule<any, any>[] = [portsCommand, initCommand, planCommand, scanCommand, smtpCommand];
 
 /** A TopologyError holds one problem a line: each gets the prefix, so each stands alone in a log. */
 function fail(message: string): void {
