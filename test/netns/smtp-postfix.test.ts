@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,6 +107,7 @@ if (!isRoot) {
   describe('exchange-ports smtp against Debian Postfix in a network namespace', () => {
     let dir = '';
     let conf = '';
+    let master: ChildProcess | undefined;
 
     beforeAll(async () => {
       if (!existsSync('/usr/sbin/postfix')) throw new Error('postfix is not installed: apt-get install -y postfix');
@@ -124,17 +125,21 @@ if (!isRoot) {
         sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
       }
       conf = postfixConfig(dir);
+      // In the foreground, as this process's child: stopped and reaped here, never a stray daemon.
+      master = spawn('ip', ['netns', 'exec', MTA_NS, 'postfix', '-c', conf, 'start-fg'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      master.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       try {
-        inNs(MTA_NS, 'postfix', ['-c', conf, 'start']);
+        await waitForListener();
       } catch (error) {
-        // Postfix writes its fatal errors to a terminal or the log only: show the log.
+        // Postfix writes its fatal errors to a terminal or its log: show both.
         const log = existsSync(join(dir, 'maillog')) ? readFileSync(join(dir, 'maillog'), 'utf8') : '(no log)';
-        throw new Error(`postfix did not start: ${(error as Error).message}\n${log}`);
+        throw new Error(`postfix did not start: ${(error as Error).message}\n${stderr}\n${log}`);
       }
-      await waitForListener();
     }, 60000);
 
-    afterAll(() => {
+    afterAll(async () => {
+      const exited = master && master.exitCode === null ? new Promise((resolve) => master?.once('exit', resolve)) : Promise.resolve();
       const attempts: Array<() => void> = [
         () => conf && inNs(MTA_NS, 'postfix', ['-c', conf, 'stop']),
         () => {
@@ -158,6 +163,8 @@ if (!isRoot) {
           // keep cleaning up the rest
         }
       }
+      if (master?.exitCode === null) master.kill('SIGKILL');
+      await exited;
     });
 
     test('--starttls: the real dialogue, extensions before and after TLS, the certificate, findings', () => {
