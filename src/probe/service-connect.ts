@@ -1,16 +1,9 @@
 import { Socket } from 'node:net';
 import type { ObservedState } from '../model/types.js';
+import { meaningOf } from './socket-errors.js';
 
 export type Connected = { readonly ok: true; readonly socket: Socket; readonly rttMs: number };
 export type NotConnected = { readonly ok: false; readonly state: ObservedState; readonly error: string; readonly rttMs?: number };
-
-const FILTERED = new Set(['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EACCES', 'EPERM', 'EHOSTDOWN']);
-
-/** nmap's reading of a failed TCP connect: refused is closed, silence or prohibited is filtered. */
-export function connectState(code: string | undefined): ObservedState {
-  if (code === 'ECONNREFUSED') return 'closed';
-  return code && FILTERED.has(code) ? 'filtered' : 'error';
-}
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
@@ -30,13 +23,13 @@ export function connectTcp(address: string, port: number, timeoutMs: number, sig
       resolve(result);
     };
     const onConnect = (): void => finish({ ok: true, socket, rttMs: round(performance.now() - started) });
-    const onError = (error: NodeJS.ErrnoException): void =>
-      finish({ ok: false, state: connectState(error.code), error: `connect: ${error.code ?? error.message}` });
-    const onAbort = (): void => finish({ ok: false, state: 'error', error: 'connect: aborted' });
-    const timer = setTimeout(
-      () => finish({ ok: false, state: 'filtered', error: `connect: timed out after ${timeoutMs} ms` }),
-      timeoutMs,
-    );
+    // The same reading of connect errors as the TCP prober (and `EMFILE: ...` for the engine's pause).
+    const onError = (error: NodeJS.ErrnoException): void => {
+      const meaning = meaningOf(error, 'connection refused');
+      finish({ ok: false, state: meaning.state, error: meaning.error });
+    };
+    const onAbort = (): void => finish({ ok: false, state: 'error', error: 'cancelled before the connection was made' });
+    const timer = setTimeout(() => finish({ ok: false, state: 'filtered', error: `no answer within ${timeoutMs} ms` }), timeoutMs);
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', onConnect);

@@ -102,7 +102,7 @@ describe('exchange-ports smtp (built CLI)', () => {
     const port = await freeTcpPort();
     const result = await run(['smtp', `127.0.0.1:${port}`]);
     expect(result.code).toBe(3);
-    expect(result.stdout).toContain('Could not connect: connect: ECONNREFUSED');
+    expect(result.stdout).toContain('Could not connect: connection refused');
   });
 
   test.each([
