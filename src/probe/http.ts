@@ -4,7 +4,8 @@ import type { LineLimits } from './lines.js';
 import { connectTcp } from './service-connect.js';
 import { runService } from './service-run.js';
 import { TextSession } from './text-session.js';
-import { probeLegacyTls, type TlsClientOptions } from './tls-handshake.js';
+import type { TlsClientOptions } from './tls-handshake.js';
+import { probeLegacyTls } from './tls-legacy.js';
 import type { TlsFacts } from './tls-facts.js';
 import type { ProbeTarget, Prober, ServiceFacts } from './types.js';
 

@@ -3,6 +3,8 @@ import { deadline, failureFacts, ProbeFailure, type Deadline, type DialogueFailu
 import type { LineLimits } from './lines.js';
 import { TextSession, type DialogueLine } from './text-session.js';
 import type { TlsClientOptions } from './tls-handshake.js';
+import { withLegacyTls } from './tls-legacy.js';
+import type { ProbeTarget } from './types.js';
 import type { TlsFacts } from './tls-facts.js';
 
 export interface MailAccessOptions extends TlsClientOptions, LineLimits {
@@ -13,6 +15,8 @@ export interface MailAccessOptions extends TlsClientOptions, LineLimits {
   readonly sessionTimeoutMs: number;
   /** Issue STARTTLS / STLS when offered and read the capabilities again. */
   readonly starttls: boolean;
+  /** After a good handshake, the dialogue once more with a handshake that offers at most TLS 1.1. */
+  readonly legacyCheck: boolean;
   readonly now?: () => Date;
 }
 
@@ -25,6 +29,7 @@ export const MAIL_ACCESS_DEFAULTS: MailAccessOptions = {
   maxReplyLines: 200,
   maxSessionBytes: 256 * 1024,
   starttls: true,
+  legacyCheck: true,
 };
 
 /** Facts common to the IMAP4 and POP3 checkers. */
@@ -153,4 +158,20 @@ export async function mailAccessDialogue(
     problems: [...new Set(session.problems)],
     ...(failure ? { failure } : {}),
   };
+}
+
+/** The dialogue, then (when asked and TLS worked) the TLS 1.0/1.1 probe: the whole dialogue again. */
+export async function mailAccessFacts(
+  socket: Socket,
+  protocol: () => MailAccessProtocol,
+  target: ProbeTarget,
+  options: MailAccessOptions,
+  signal: AbortSignal,
+): Promise<MailAccessFacts> {
+  const { implicitTls, destination } = target.check;
+  const facts = await mailAccessDialogue(socket, protocol(), implicitTls, destination.host, options, signal);
+  if (!options.legacyCheck || (!implicitTls && !options.starttls)) return facts;
+  return withLegacyTls(facts, target, signal, (again, limits) =>
+    mailAccessDialogue(again, protocol(), implicitTls, destination.host, { ...options, limits }, signal),
+  );
 }

@@ -1,4 +1,4 @@
-import { MAIL_ACCESS_DEFAULTS, mailAccessDialogue, type MailAccessFacts, type MailAccessOptions, type MailAccessProtocol, type MailAccessSession } from './imap-pop3-dialogue.js';
+import { MAIL_ACCESS_DEFAULTS, mailAccessFacts, type MailAccessFacts, type MailAccessOptions, type MailAccessProtocol, type MailAccessSession } from './imap-pop3-dialogue.js';
 import { runService } from './service-run.js';
 import type { Prober, ServiceFacts } from './types.js';
 
@@ -46,7 +46,7 @@ function imapProtocol(): MailAccessProtocol {
 export function makeImapProber(options: MailAccessOptions = MAIL_ACCESS_DEFAULTS): Prober {
   return (target, signal) =>
     runService(target, signal, options.sessionTimeoutMs, async (socket, session): Promise<ImapFacts> => {
-      const facts = await mailAccessDialogue(socket, imapProtocol(), target.check.implicitTls, target.check.destination.host, options, session);
+      const facts = await mailAccessFacts(socket, imapProtocol, target, options, session);
       return { kind: 'imap', ...facts, loginDisabled: facts.capabilities.includes('LOGINDISABLED') };
     });
 }

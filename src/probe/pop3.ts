@@ -1,4 +1,4 @@
-import { MAIL_ACCESS_DEFAULTS, mailAccessDialogue, type MailAccessFacts, type MailAccessOptions, type MailAccessProtocol } from './imap-pop3-dialogue.js';
+import { MAIL_ACCESS_DEFAULTS, mailAccessFacts, type MailAccessFacts, type MailAccessOptions, type MailAccessProtocol } from './imap-pop3-dialogue.js';
 import { runService } from './service-run.js';
 import type { Prober, ServiceFacts } from './types.js';
 
@@ -40,7 +40,7 @@ function plaintextLogin(capabilities: readonly string[]): boolean {
 export function makePop3Prober(options: MailAccessOptions = MAIL_ACCESS_DEFAULTS): Prober {
   return (target, signal) =>
     runService(target, signal, options.sessionTimeoutMs, async (socket, session): Promise<Pop3Facts> => {
-      const facts = await mailAccessDialogue(socket, POP3, target.check.implicitTls, target.check.destination.host, options, session);
+      const facts = await mailAccessFacts(socket, () => POP3, target, options, session);
       return { kind: 'pop3', ...facts, plaintextLoginBeforeTls: !facts.implicitTls && plaintextLogin(facts.capabilities) };
     });
 }

@@ -7,6 +7,7 @@ import { ReplyAssembler, type ReplyLimits, type SmtpReply } from './smtp-reply.j
 import { runService } from './service-run.js';
 import { TextSession, type DialogueLine } from './text-session.js';
 import type { TlsClientOptions } from './tls-handshake.js';
+import { withLegacyTls } from './tls-legacy.js';
 import type { TlsFacts } from './tls-facts.js';
 import type { Prober, ServiceFacts } from './types.js';
 
@@ -17,12 +18,15 @@ export interface SmtpProberOptions extends TlsClientOptions, ReplyLimits {
   readonly greetingTimeoutMs: number;
   readonly replyTimeoutMs: number;
   readonly sessionTimeoutMs: number;
+  /** After a good STARTTLS, a second session whose handshake offers at most TLS 1.1. */
+  readonly legacyCheck: boolean;
   readonly now?: () => Date;
 }
 
 export const SMTP_DEFAULTS: SmtpProberOptions = {
   ehloName: hostname(),
   starttls: true,
+  legacyCheck: true,
   greetingTimeoutMs: 10000,
   replyTimeoutMs: 10000,
   handshakeTimeoutMs: 5000,
@@ -216,7 +220,10 @@ function smtpFacts(session: SmtpSession): SmtpFacts {
 
 export function makeSmtpProber(options: SmtpProberOptions = SMTP_DEFAULTS): Prober {
   return (target, signal) =>
-    runService(target, signal, options.sessionTimeoutMs, (socket, session) =>
-      smtpDialogue(socket, target.check.destination.host, options, session),
-    );
+    runService(target, signal, options.sessionTimeoutMs, async (socket, session) => {
+      const host = target.check.destination.host;
+      const facts = await smtpDialogue(socket, host, options, session);
+      if (!options.legacyCheck || !options.starttls) return facts;
+      return withLegacyTls(facts, target, session, (again, limits) => smtpDialogue(again, host, { ...options, limits }, session));
+    });
 }

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { runService } from './service-run.js';
-import { handshakeFacts, probeLegacyTls, type TlsClientOptions } from './tls-handshake.js';
+import { handshakeFacts, type TlsClientOptions } from './tls-handshake.js';
+import { probeLegacyTls } from './tls-legacy.js';
 import type { TlsFacts } from './tls-facts.js';
 import type { ProbeTarget, Prober, ServiceFacts } from './types.js';
 

@@ -26,6 +26,10 @@ function tlsLines(tls: TlsFacts): string[] {
       `  valid: ${cert.notBefore} to ${cert.notAfter} (${cert.daysLeft} days left)`,
     );
   }
+  if (tls.legacy) {
+    const { legacy } = tls;
+    lines.push(`  TLS 1.0/1.1: ${legacy.tested ? (legacy.accepted ? `accepted (${legacy.version ?? '?'})` : 'refused') : sanitize(legacy.note ?? 'not tested')}`);
+  }
   lines.push(
     `  trusted: ${yesNo(tls.trusted)}${tls.trustError ? ` (${sanitize(tls.trustError)})` : ''}; name ${sanitize(tls.hostName)} matches: ${yesNo(tls.hostNameMatch)}`,
   );

@@ -59,6 +59,7 @@ describe('exchange-ports smtp (built CLI)', () => {
         'AUTH before TLS: NTLM',
         '  names: DNS:mail.contoso.test, DNS:autodiscover.contoso.test, DNS:localhost, IP Address:127.0.0.1',
         'Exchange: Exchange 2007 or later; Exchange; Exchange 2013 or later (front end) (X-ANONYMOUSTLS, X-EXPS, XRDST)',
+        '  TLS 1.0/1.1: refused',
         'Findings: none',
       ]),
     );

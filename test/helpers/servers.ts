@@ -116,6 +116,8 @@ export interface SmtpScript {
   /** Bytes sent right after the STARTTLS reply, before the handshake. */
   readonly afterStarttls?: string;
   readonly tls?: KeyPair;
+  /** More server TLS settings (minVersion, ciphers) for the STARTTLS handshake. */
+  readonly tlsOptions?: TlsOptions;
 }
 
 export function smtpFixture(name: string): SmtpScript {
@@ -143,7 +145,7 @@ export async function startSmtpServer(script: SmtpScript): Promise<ScriptedServe
         stop();
         stream.write(crlf(script.starttls) + (script.afterStarttls ?? ''));
         if (script.handshake === 'never') return;
-        const tlsSocket = new TLSSocket(socket, { isServer: true, ...(script.tls ?? certificate('mail')) });
+        const tlsSocket = new TLSSocket(socket, { isServer: true, ...(script.tls ?? certificate('mail')), ...script.tlsOptions });
         tlsSocket.on('error', () => undefined);
         stream = tlsSocket;
         secure = true;
@@ -182,7 +184,7 @@ export interface LineScript {
   readonly tls?: KeyPair;
 }
 
-export async function startLineServer(script: LineScript, implicitTls?: KeyPair): Promise<ScriptedServer> {
+export async function startLineServer(script: LineScript, implicitTls?: TlsOptions): Promise<ScriptedServer> {
   const commands: string[] = [];
   const serve = (first: Socket | TLSSocket, secureFromStart: boolean): void => {
     let stream = first;

@@ -14,6 +14,7 @@ const OPTIONS: MailAccessOptions = {
   handshakeTimeoutMs: 1000,
   sessionTimeoutMs: 4000,
   ca: [TEST_CA()],
+  legacyCheck: false,
 };
 
 const servers: Running[] = [];
@@ -102,6 +103,15 @@ describe('POP3 checker', () => {
     const facts = await run<Pop3Facts>(makePop3Prober(OPTIONS), server, 110);
     expect(facts).toMatchObject({ capabilities: [], exchange: false });
     expect(server.commands).toEqual(['CAPA', 'QUIT']);
+  });
+
+  test('TLS 1.0/1.1: the dialogue again, with a handshake that offers at most TLS 1.1', async () => {
+    const legacy = { ...OPTIONS, legacyCheck: true };
+    const modern = await run<Pop3Facts>(makePop3Prober(legacy), await line(exchangePop3()), 110);
+    expect(modern.tls?.legacy).toEqual({ tested: true, accepted: false });
+    const oldTls = { ...certificate('mail'), minVersion: 'TLSv1' as const, ciphers: 'DEFAULT:@SECLEVEL=0' };
+    const old = await run<ImapFacts>(makeImapProber(legacy), await startLineServer(exchangeImap(), oldTls), 993, true);
+    expect(old.tls?.legacy).toEqual({ tested: true, accepted: true, version: 'TLSv1.1' });
   });
 
   test('hostile: a STLS that never becomes TLS', async () => {

@@ -3,7 +3,7 @@ import type { Observation } from '../../src/probe/types.js';
 import { probeTarget } from '../helpers/probe-target.js';
 import { certificate, smtpFixture, startSmtpServer, TEST_CA, type ScriptedServer, type SmtpScript } from '../helpers/servers.js';
 
-const OPTIONS: SmtpProberOptions = { ...SMTP_DEFAULTS, ehloName: 'probe.example.test', ca: [TEST_CA()] };
+const OPTIONS: SmtpProberOptions = { ...SMTP_DEFAULTS, ehloName: 'probe.example.test', ca: [TEST_CA()], legacyCheck: false };
 
 const servers: ScriptedServer[] = [];
 afterAll(async () => {
@@ -122,6 +122,23 @@ describe('SMTP checker against recorded servers', () => {
     const { facts } = await probe({ ...smtpFixture('postfix'), greeting: ['220'] });
     expect(facts.greeting).toEqual({ code: 220, lines: ['220'] });
     expect(facts.ehlo?.code).toBe(250);
+  });
+
+  test('TLS 1.0/1.1 after STARTTLS: a second session offers at most TLS 1.1', async () => {
+    const legacy = { ...OPTIONS, legacyCheck: true };
+    const old = await probe({ ...smtpFixture('exchange2016-25'), tlsOptions: { minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' } }, 25, legacy);
+    expect(old.facts.tls?.legacy).toEqual({ tested: true, accepted: true, version: 'TLSv1.1' });
+    expect(old.facts.tls?.version).toBe('TLSv1.3');
+    expect(old.server.commands).toEqual([...Array(2).fill(['EHLO probe.example.test', 'STARTTLS', 'EHLO probe.example.test', 'QUIT']).flat()]);
+    const modern = await probe(smtpFixture('exchange2016-25'), 25, legacy);
+    expect(modern.facts.tls?.legacy).toEqual({ tested: true, accepted: false });
+    expect(modern.server.commands).toEqual(['EHLO probe.example.test', 'STARTTLS', 'EHLO probe.example.test', 'QUIT', 'EHLO probe.example.test', 'STARTTLS']);
+  });
+
+  test('no second session without a good first handshake', async () => {
+    const { facts, server } = await probe(smtpFixture('no-starttls'), 25, { ...OPTIONS, legacyCheck: true });
+    expect(facts.tls).toBeUndefined();
+    expect(server.commands).toEqual(['EHLO probe.example.test', 'QUIT']);
   });
 
   test('closed port is closed', async () => {

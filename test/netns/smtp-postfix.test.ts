@@ -79,6 +79,8 @@ function postfixConfig(dir: string): string {
       'smtp_dns_support_level = disabled',
       'smtpd_banner = $myhostname ESMTP Postfix',
       'smtpd_tls_security_level = may',
+      // Debian's Postfix accepts TLS 1.0/1.1 by default; refusing them here makes the legacy probe's answer certain.
+      'smtpd_tls_protocols = >=TLSv1.2',
       `smtpd_tls_cert_file = ${join(conf, 'mail.pem')}`,
       `smtpd_tls_key_file = ${join(conf, 'mail.key')}`,
       'alias_maps =',
@@ -182,6 +184,7 @@ if (!isRoot) {
       expect(facts.ehloAfterTls.extensions).not.toHaveProperty('STARTTLS');
       expect(facts.starttls).toMatchObject({ offered: true, attempted: true, reply: { code: 220 } });
       expect(facts.tls).toMatchObject({ handshake: 'ok', trusted: true, hostNameMatch: false, hostName: MTA_ADDRESS });
+      expect(facts.tls.legacy).toEqual({ tested: true, accepted: false });
       expect(facts.exchange).toEqual({ banner: false, markers: [], backEnd: [], legacy: [] });
       expect(facts.quit).toEqual({ sent: true, code: 221 });
       // Asked for by address, which the certificate does not name; the banner name it does.
@@ -189,9 +192,10 @@ if (!isRoot) {
       expect(result.code).toBe(1);
     });
 
-    test('Postfix logged exactly EHLO, STARTTLS, EHLO, QUIT: no MAIL, RCPT or DATA', () => {
+    test('Postfix logged EHLO, STARTTLS, EHLO, QUIT, then the TLS 1.1 attempt: no MAIL, RCPT or DATA', () => {
       const log = readFileSync(join(dir, 'maillog'), 'utf8');
       expect(log).toMatch(/disconnect from \S+ ehlo=2 starttls=1 quit=1 commands=4/);
+      expect(log).toMatch(/disconnect from \S+ ehlo=1 starttls=0\/1 commands=1\/2/);
       expect(log).not.toMatch(/\b(mail|rcpt|data)=\d/);
     });
 
