@@ -2,12 +2,17 @@ import type { Socket } from 'node:net';
 
 /** Behaviours of hostile servers, each a connection handler for `startRawServer`. */
 
-/** Writes `line` forever, as fast as the client reads. */
+/**
+ * Writes `line` forever, as fast as the client reads: a batch a turn of the event loop, so the
+ * writer (in the test's own process) never starves the client it is flooding.
+ */
 export function endless(line: string): (socket: Socket) => void {
+  const batch = line.repeat(64);
   return (socket) => {
     const pump = (): void => {
-      while (!socket.destroyed && socket.write(line));
-      if (!socket.destroyed) socket.once('drain', pump);
+      if (socket.destroyed) return;
+      if (socket.write(batch)) setImmediate(pump);
+      else socket.once('drain', pump);
     };
     pump();
   };
