@@ -1,19 +1,26 @@
 import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { isKnownError, UsageError } from './errors.js';
+import { diffCommand } from './commands/diff.js';
 import { initCommand } from './commands/init.js';
+import { mergeCommand } from './commands/merge.js';
 import { planCommand } from './commands/plan.js';
 import { portsCommand } from './commands/ports.js';
+import { reportCommand } from './commands/report.js';
 import { scanCommand } from './commands/scan.js';
 import { smtpCommand } from './commands/smtp.js';
+import { nagiosUsageError } from './report-options.js';
 import { TOOL } from './version.js';
 
-const commands: CommandModule<any, any>[] = [portsCommand, initCommand, planCommand, scanCommand, smtpCommand];
+const commands: CommandModule<any, any>[] = [portsCommand, initCommand, planCommand, scanCommand, reportCommand, diffCommand, mergeCommand, smtpCommand];
 
 /** A TopologyError holds one problem a line: each gets the prefix, so each stands alone in a log. */
-function fail(message: string): void {
+function fail(message: string, argv: readonly string[]): void {
   process.stderr.write(message.split('\n').map((line) => `exchange-ports: ${line}\n`).join(''));
-  process.exitCode = 2;
+  // A monitoring system reads stdout and the exit code: a Nagios plugin that cannot run is UNKNOWN.
+  const nagios = nagiosUsageError(argv, message);
+  if (nagios) process.stdout.write(nagios.stdout);
+  process.exitCode = nagios?.code ?? 2;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -34,7 +41,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await cli.parseAsync();
   } catch (error) {
-    if (isKnownError(error)) fail(error.message);
+    if (isKnownError(error)) fail(error.message, argv);
     else {
       const detail = process.env.EXCHANGE_PORTS_DEBUG && error instanceof Error ? `\n${error.stack}` : '';
       process.stderr.write(`exchange-ports: internal error: ${error instanceof Error ? error.message : String(error)}${detail}\n`);

@@ -59,6 +59,8 @@ export interface HttpFacts extends ServiceFacts {
   readonly scheme: 'http' | 'https';
   readonly tls?: TlsFacts;
   readonly responses: readonly HttpResponseFacts[];
+  /** The first response's status (`/` on 80, `/owa` on 443), what reports show beside the verdict. */
+  readonly status?: number;
   /** X-FEServer / X-OWA-Version when any response carried them. */
   readonly feServer?: string;
   readonly owaVersion?: string;
@@ -153,6 +155,7 @@ async function httpDialogue(first: Socket, target: ProbeTarget, options: HttpPro
     scheme,
     ...(tls ? { tls } : {}),
     responses,
+    ...(responses[0]?.status !== undefined ? { status: responses[0].status } : {}),
     ...(feServer ? { feServer } : {}),
     ...(owaVersion ? { owaVersion } : {}),
     ...(failure ? { failure } : {}),

@@ -50,6 +50,8 @@ export interface SmtpEhloFacts extends SmtpReplyFacts {
 export interface SmtpFacts extends ServiceFacts {
   readonly kind: 'smtp';
   readonly greeting?: SmtpReplyFacts;
+  /** The greeting's first line, as sent (what reports show beside the verdict). */
+  readonly banner?: string;
   /** The first word of the greeting, when it is a host name. */
   readonly bannerHost?: string;
   readonly ehlo?: SmtpEhloFacts;
@@ -201,6 +203,7 @@ function smtpFacts(session: SmtpSession): SmtpFacts {
   return {
     kind: 'smtp',
     ...(greeting ? { greeting } : {}),
+    ...(greeting?.lines[0] !== undefined ? { banner: greeting.lines[0] } : {}),
     ...(bannerHost ? { bannerHost } : {}),
     ...(ehlo ? { ehlo } : {}),
     ...(ehloAfterTls ? { ehloAfterTls } : {}),

@@ -72,8 +72,9 @@ describe('exchange-ports scan and plan (built CLI)', () => {
     const file = topology('down.yaml', { https, http, submission: closed });
     const run = await runCliAsync(['scan', '-t', file, '--from', 'client']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/down\s+│ client\.smtp-submission\s+│ 127\.0\.0\.1\s+│ \d+\/tcp/);
-    expect(run.stdout).toContain('3 checks: 2 pass, 0 fail, 1 down');
+    expect(run.stdout).toContain('client -> mailbox 127.0.0.1\n');
+    expect(run.stdout).toMatch(/^ {2}DOWN +\d+\/tcp +client\.smtp-submission +required +closed /m);
+    expect(run.stdout).toContain('summary: 3 checks: 1 down, 2 pass\n');
   });
 
   test('exit 2: a bad topology or a bad vantage is one line, no stack', () => {

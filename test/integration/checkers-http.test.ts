@@ -25,7 +25,7 @@ const https = (handler: RequestListener) => startHttpServer(handler, certificate
 describe('HTTP checker', () => {
   test('Exchange on 443: every virtual directory answers as Exchange does', async () => {
     const facts = await probeServer(await https(exchangeHttps), true);
-    expect(facts).toMatchObject({ kind: 'http', scheme: 'https', feServer: 'MBX01', owaVersion: '15.1.2507.6' });
+    expect(facts).toMatchObject({ kind: 'http', scheme: 'https', status: 302, feServer: 'MBX01', owaVersion: '15.1.2507.6' });
     expect(facts.tls).toMatchObject({ handshake: 'ok', trusted: true, hostNameMatch: true });
     const byPath = Object.fromEntries(facts.responses.map((r) => [r.path, r]));
     expect(byPath['/owa']?.status).toBe(302);

@@ -24,6 +24,7 @@ describe('SMTP checker against recorded servers', () => {
     expect(observation.error).toBeUndefined();
     expect(facts.greeting?.code).toBe(220);
     expect(facts.bannerHost).toBe('mail.contoso.test');
+    expect(facts.banner).toBe('220 mail.contoso.test Microsoft ESMTP MAIL Service ready at Fri, 27 Nov 2026 20:30:00 +0000');
     expect(facts.exchange.banner).toBe(true);
     expect(facts.exchange.markers).toEqual(['X-ANONYMOUSTLS', 'X-EXPS', 'XRDST']);
     expect(facts.ehlo?.extensions.STARTTLS).toEqual([]);

@@ -2,31 +2,23 @@ import { setMaxListeners } from 'node:events';
 import type { CommandModule } from 'yargs';
 import { resolveVantage } from '../../plan/vantage.js';
 import { defaultProbers } from '../../probe/engine.js';
-import { exitCode, formatters, FORMATS, type Format } from '../../report/index.js';
 import { loadTopology } from '../../topology/load.js';
 import { dnsServersFor } from '../dns-servers.js';
 import { engineOptions, toEngineOptions, type EngineArgs } from '../engine-options.js';
 import { localIdentity } from '../local-identity.js';
-import { writeAtomic } from '../output.js';
+import { emitReports, reportOptions, type ReportArgs } from '../report-options.js';
 import { progressLine } from '../progress.js';
 import { scanTopology } from '../run-scan.js';
 import { trapSignals } from '../signals.js';
 import { topologyOptions, type TopologyArgs } from '../topology-options.js';
 
-interface Args extends TopologyArgs, EngineArgs {
-  format: Format;
-  out?: string;
-  color: boolean;
-}
+interface Args extends TopologyArgs, EngineArgs, ReportArgs {}
 
 export const scanCommand: CommandModule<object, Args> = {
   command: 'scan',
   describe: 'Probe every flow the topology needs from this vantage, and judge what was seen',
   builder: (y) =>
-    engineOptions(topologyOptions(y))
-      .option('format', { choices: FORMATS, default: 'table' as Format, describe: 'report format' })
-      .option('out', { type: 'string', describe: 'write the report to this file (atomically) instead of stdout' })
-      .option('color', { type: 'boolean', default: true, describe: 'colours on a terminal (--no-color, NO_COLOR)' }) as never,
+    reportOptions(engineOptions(topologyOptions(y))) as never,
   handler: async (args) => {
     const topology = await loadTopology(args.topology);
     const vantage = resolveVantage(args.from, topology, localIdentity());
@@ -42,11 +34,8 @@ export const scanCommand: CommandModule<object, Args> = {
     try {
       const result = await scanTopology(topology, vantage, { engine, probers: defaultProbers(engine), signal: trap.signal });
       progress.end();
-      const color = args.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
-      const text = formatters[args.format](result, { color });
-      if (args.out) await writeAtomic(args.out, text);
-      else process.stdout.write(text);
-      process.exitCode = trap.exitCode() ?? exitCode(result);
+      const code = await emitReports(result, args);
+      process.exitCode = trap.exitCode() ?? code;
     } finally {
       progress.end();
       trap.dispose();
