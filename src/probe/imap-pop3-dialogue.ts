@@ -1,24 +1,11 @@
 import type { Socket } from 'node:net';
 import { deadline, failureFacts, ProbeFailure, type Deadline, type DialogueFailure } from './deadline.js';
-import type { LineLimits } from './lines.js';
-import { TextSession, type DialogueLine } from './text-session.js';
-import type { TlsClientOptions } from './tls-handshake.js';
+import { TextSession, type DialogueLine, type DialogueOptions, type StartTlsFacts } from './text-session.js';
 import { withLegacyTls } from './tls-legacy.js';
 import type { ProbeTarget } from './types.js';
 import type { TlsFacts } from './tls-facts.js';
 
-export interface MailAccessOptions extends TlsClientOptions, LineLimits {
-  /** Most lines in one response (an endless CAPABILITY ends here). */
-  readonly maxReplyLines: number;
-  readonly greetingTimeoutMs: number;
-  readonly replyTimeoutMs: number;
-  readonly sessionTimeoutMs: number;
-  /** Issue STARTTLS / STLS when offered and read the capabilities again. */
-  readonly starttls: boolean;
-  /** After a good handshake, the dialogue once more with a handshake that offers at most TLS 1.1. */
-  readonly legacyCheck: boolean;
-  readonly now?: () => Date;
-}
+export type MailAccessOptions = DialogueOptions;
 
 export const MAIL_ACCESS_DEFAULTS: MailAccessOptions = {
   greetingTimeoutMs: 10000,
@@ -41,12 +28,7 @@ export interface MailAccessFacts {
   /** Upper-case capability names before TLS (over implicit TLS: the only ones). */
   readonly capabilities: readonly string[];
   readonly capabilitiesAfterTls?: readonly string[];
-  readonly starttls: {
-    readonly offered: boolean;
-    readonly attempted: boolean;
-    readonly reply?: string;
-    readonly earlyBytes?: string;
-  };
+  readonly starttls: StartTlsFacts<string>;
   readonly tls?: TlsFacts;
   /** The greeting names Microsoft Exchange. */
   readonly exchange: boolean;

@@ -5,22 +5,13 @@ import { announcedHost, authMechanisms, parseExtensions, sizeLimit, type SmtpExt
 import { exchangeFingerprint, type ExchangeFingerprint } from './smtp-exchange.js';
 import { ReplyAssembler, type ReplyLimits, type SmtpReply } from './smtp-reply.js';
 import { runService } from './service-run.js';
-import { TextSession, type DialogueLine } from './text-session.js';
-import type { TlsClientOptions } from './tls-handshake.js';
+import { TextSession, type DialogueLine, type DialogueOptions, type StartTlsFacts } from './text-session.js';
 import { withLegacyTls } from './tls-legacy.js';
 import type { TlsFacts } from './tls-facts.js';
 import type { Prober, ServiceFacts } from './types.js';
 
-export interface SmtpProberOptions extends TlsClientOptions, ReplyLimits {
+export interface SmtpProberOptions extends DialogueOptions, ReplyLimits {
   readonly ehloName: string;
-  /** Issue STARTTLS when offered, then EHLO again. */
-  readonly starttls: boolean;
-  readonly greetingTimeoutMs: number;
-  readonly replyTimeoutMs: number;
-  readonly sessionTimeoutMs: number;
-  /** After a good STARTTLS, a second session whose handshake offers at most TLS 1.1. */
-  readonly legacyCheck: boolean;
-  readonly now?: () => Date;
 }
 
 export const SMTP_DEFAULTS: SmtpProberOptions = {
@@ -60,13 +51,7 @@ export interface SmtpFacts extends ServiceFacts {
   readonly sizeAfterTls?: number;
   readonly auth: readonly string[];
   readonly authAfterTls?: readonly string[];
-  readonly starttls: {
-    readonly offered: boolean;
-    readonly attempted: boolean;
-    readonly reply?: SmtpReplyFacts;
-    /** Bytes the server sent after its 220 and before the handshake (a command-injection sign). */
-    readonly earlyBytes?: string;
-  };
+  readonly starttls: StartTlsFacts<SmtpReplyFacts>;
   readonly tls?: TlsFacts;
   readonly exchange: ExchangeFingerprint;
   readonly dialogue: readonly DialogueLine[];

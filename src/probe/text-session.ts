@@ -10,6 +10,30 @@ export interface DialogueLine {
   readonly text: string;
 }
 
+/** A dialogue's own deadlines and TLS behaviour, shared by the SMTP, IMAP4 and POP3 checkers. */
+export interface DialogueOptions extends TlsClientOptions, LineLimits {
+  /** Most lines in one reply or response (an endless banner or CAPABILITY ends here). */
+  readonly maxReplyLines: number;
+  readonly greetingTimeoutMs: number;
+  readonly replyTimeoutMs: number;
+  readonly sessionTimeoutMs: number;
+  /** Upgrade with STARTTLS (STLS) when offered, and ask again inside TLS. */
+  readonly starttls: boolean;
+  /** After a good handshake, the dialogue once more with a handshake that offers at most TLS 1.1. */
+  readonly legacyCheck: boolean;
+  /** The clock for certificate days left. */
+  readonly now?: () => Date;
+}
+
+/** What happened to STARTTLS (STLS) in a dialogue; `Reply` is the protocol's own reply facts. */
+export interface StartTlsFacts<Reply> {
+  readonly offered: boolean;
+  readonly attempted: boolean;
+  readonly reply?: Reply;
+  /** Bytes the server sent after accepting and before the handshake (a command-injection sign). */
+  readonly earlyBytes?: string;
+}
+
 /**
  * A line-oriented conversation (SMTP, IMAP, POP3, HTTP headers) on a socket that may be
  * upgraded to TLS midway. Keeps the dialogue and the problems seen, for the facts.

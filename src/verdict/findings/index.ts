@@ -1,10 +1,5 @@
 import type { Check } from '../../plan/types.js';
-import type { HttpFacts } from '../../probe/http.js';
-import type { ImapFacts } from '../../probe/imap.js';
-import type { LdapsFacts } from '../../probe/ldaps.js';
-import type { Pop3Facts } from '../../probe/pop3.js';
-import type { SmtpFacts } from '../../probe/smtp.js';
-import type { TlsServiceFacts } from '../../probe/tls.js';
+import type { CheckerFacts } from '../../probe/service-facts.js';
 import type { Observation } from '../../probe/types.js';
 import type { Finding } from '../types.js';
 import { finding, type FindingOptions } from './finding.js';
@@ -14,9 +9,6 @@ import { smtpFindings } from './smtp.js';
 import { tlsFindings } from './tls.js';
 
 export { FINDING_DEFAULTS, type FindingOptions } from './finding.js';
-
-/** The facts of every service checker, told apart by `kind`. */
-export type CheckerFacts = SmtpFacts | TlsServiceFacts | LdapsFacts | HttpFacts | ImapFacts | Pop3Facts;
 
 function closedFindings(check: Check): Finding[] {
   if (check.probe !== 'imap' && check.probe !== 'pop3') return [];
