@@ -6,8 +6,8 @@ import { makeSmtpProber, SMTP_DEFAULTS } from '../../probe/smtp.js';
 import { formatSmtpCheckJson, formatSmtpCheckText, type SmtpCheckReport } from '../../report/smtp-check.js';
 import { FINDING_DEFAULTS, serviceFindings } from '../../verdict/findings/index.js';
 import { readCaFiles } from '../ca.js';
-import { UsageError } from '../errors.js';
 import { parseHostPort } from '../host-port.js';
+import { certThresholds, ehloName, whole } from '../service-options.js';
 import { trapSignals } from '../signals.js';
 
 interface Args {
@@ -53,11 +53,6 @@ async function resolve(host: string): Promise<string | undefined> {
   }
 }
 
-function whole(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name}: expected a whole number of at least ${min}, got ${JSON.stringify(value)}`);
-  return value;
-}
-
 export const smtpCommand: CommandModule<object, Args> = {
   command: 'smtp <target>',
   describe: 'One SMTP banner check: greeting, EHLO, STARTTLS, QUIT (never MAIL, RCPT, DATA or credentials)',
@@ -74,9 +69,8 @@ export const smtpCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const { host, port } = parseHostPort(args.target, 25);
     const timeout = whole('timeout', args.timeout, 1);
-    const certWarnDays = whole('cert-warn-days', args['cert-warn-days'], 0);
-    const certCritDays = whole('cert-crit-days', args['cert-crit-days'], 0);
-    if (args.ehlo !== undefined && !/^[\x21-\x7e]{1,255}$/.test(args.ehlo)) throw new UsageError(`--ehlo: "${args.ehlo}" is not a host name`);
+    const { certWarnDays, certCritDays } = certThresholds(args);
+    const ehlo = ehloName(args.ehlo);
     const ca = await readCaFiles(args.ca);
     const address = await resolve(host);
     if (!address) {
@@ -87,7 +81,7 @@ export const smtpCommand: CommandModule<object, Args> = {
     const prober = makeSmtpProber({
       ...SMTP_DEFAULTS,
       starttls: args.starttls,
-      ...(args.ehlo ? { ehloName: args.ehlo } : {}),
+      ...ehlo,
       greetingTimeoutMs: timeout,
       replyTimeoutMs: timeout,
       handshakeTimeoutMs: timeout,
