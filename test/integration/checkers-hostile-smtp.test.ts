@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { makeSmtpProber, SMTP_DEFAULTS, type SmtpFacts, type SmtpProberOptions } from '../../src/probe/smtp.js';
 import type { Observation } from '../../src/probe/types.js';
 import { endless, GARBAGE, HUGE_LINE, resetAfter, sendThenSilence, trickle } from '../helpers/hostile.js';
@@ -149,6 +150,36 @@ describe('SMTP checker against hostile servers: each ends within its deadline wi
     });
     expect(facts.failure).toMatchObject({ phase: 'EHLO reply', reason: 'closed' });
   });
+
+  test('whatever bytes a server sends, in whatever pieces, the probe ends with facts (fast-check)', async () => {
+    const reply = fc.constantFrom('220 x ESMTP\r\n', '250-x\r\n', '250 STARTTLS\r\n', '220 go\r\n', '421 bye\r\n', '\r\n', '\x1b[2J');
+    const piece = fc.oneof(reply, fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('latin1')));
+    const quick = makeSmtpProber({ ...OPTIONS, greetingTimeoutMs: 200, replyTimeoutMs: 200, handshakeTimeoutMs: 200, sessionTimeoutMs: 1000 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(piece, { maxLength: 12 }), fc.boolean(), async (pieces, close) => {
+        const server = await startRawServer((socket) => {
+          // One piece per line the client sends, the first at once: a server that answers nonsense.
+          const queue = [...pieces];
+          socket.write(Buffer.from(queue.shift() ?? '', 'latin1'));
+          socket.on('data', () => {
+            const next = queue.shift();
+            if (next !== undefined) socket.write(Buffer.from(next, 'latin1'));
+            else if (close) socket.end();
+          });
+        });
+        try {
+          const observation = await quick(probeTarget({ port: server.port, probe: 'smtp' }), new AbortController().signal);
+          expect(observation.state).toBe('open');
+          const facts = observation.service as SmtpFacts;
+          expect(facts.kind).toBe('smtp');
+          expect(facts.dialogue.length).toBeLessThanOrEqual(4 * OPTIONS.maxReplyLines + 8);
+        } finally {
+          await server.close();
+        }
+      }),
+      { numRuns: 40 },
+    );
+  }, 60000);
 
   test('the caller can abort at any time', async () => {
     const server = await startRawServer(() => undefined);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { LineSplitter } from '../../src/probe/lines.js';
 import { parseReplies, type ReplyLimits } from '../../src/probe/smtp-reply.js';
 
 const LIMITS: ReplyLimits = { maxLineBytes: 64, maxReplyLines: 5, maxSessionBytes: 2048 };
@@ -40,6 +41,30 @@ describe('SMTP reply parser, any byte stream', () => {
         expect(unfinished).toBe(false);
         expect(replies).toEqual([{ code, lines: texts.map((text, i) => `${code}${i === texts.length - 1 ? ' ' : '-'}${text}`) }]);
       }),
+    );
+  });
+});
+
+describe('line splitting does not depend on how the bytes arrive', () => {
+  test('any chunking gives the same lines and the same overflow as one chunk', () => {
+    const bytes = fc.oneof(fc.uint8Array({ maxLength: 600 }), smtpish.map((parts) => new Uint8Array(Buffer.from(parts.join(''), 'latin1'))));
+    fc.assert(
+      fc.property(bytes, fc.array(fc.nat(), { maxLength: 20 }), (data, cuts) => {
+        const limits = { maxLineBytes: 32, maxSessionBytes: 400 };
+        const whole = new LineSplitter(limits);
+        const expected = whole.push(data).map((line) => line.toString('latin1'));
+        const chunked = new LineSplitter(limits);
+        const points = [...new Set(cuts.map((cut) => cut % (data.length + 1)))].sort((a, b) => a - b);
+        const lines: string[] = [];
+        let from = 0;
+        for (const to of [...points, data.length]) {
+          lines.push(...chunked.push(data.subarray(from, to)).map((line) => line.toString('latin1')));
+          from = to;
+        }
+        expect(lines).toEqual(expected);
+        expect(chunked.overflow).toBe(whole.overflow);
+      }),
+      { numRuns: 2000 },
     );
   });
 });
