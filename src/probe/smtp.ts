@@ -61,7 +61,7 @@ export interface SmtpFacts extends ServiceFacts {
   readonly failure?: DialogueFailure;
 }
 
-/** One SMTP session as the checker runs it; kept as mutable state until `facts()`. */
+/** One SMTP session as the checker runs it: mutable while it runs, turned into facts by `smtpFacts`. */
 class SmtpSession extends TextSession {
   greeting?: SmtpReplyFacts;
   ehlo?: SmtpEhloFacts;
@@ -139,7 +139,6 @@ class SmtpSession extends TextSession {
       // The server may just close after QUIT: nothing to report.
     }
   }
-
 }
 
 function replyFacts(reply: SmtpReply): SmtpReplyFacts {
