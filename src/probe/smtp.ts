@@ -40,6 +40,8 @@ export interface SmtpEhloFacts extends SmtpReplyFacts {
 
 export interface SmtpFacts extends ServiceFacts {
   readonly kind: 'smtp';
+  /** TLS from the first byte: everything below happened inside TLS. */
+  readonly implicitTls: boolean;
   readonly greeting?: SmtpReplyFacts;
   /** The greeting's first line, as sent (what reports show beside the verdict). */
   readonly banner?: string;
@@ -147,9 +149,15 @@ function replyFacts(reply: SmtpReply): SmtpReplyFacts {
 
 interface SessionOptions extends SmtpProberOptions {
   readonly hostName: string;
+  /** TLS from the first byte (an SMTPS-style listener): no STARTTLS then. */
+  readonly implicitTls: boolean;
 }
 
 async function converse(session: SmtpSession, options: SessionOptions): Promise<void> {
+  if (options.implicitTls) {
+    session.tls = (await session.upgrade(options.hostName, options, options.now?.() ?? new Date())).facts;
+    if (session.tls.handshake !== 'ok') return;
+  }
   const greeting = await session.reply('greeting', options.greetingTimeoutMs);
   session.greeting = replyFacts(greeting);
   if (greeting.code === 421) return;
@@ -157,7 +165,7 @@ async function converse(session: SmtpSession, options: SessionOptions): Promise<
   session.ehlo = await session.hello('EHLO');
   const offered = 'STARTTLS' in session.ehlo.extensions;
   session.starttls = { offered, attempted: false };
-  if (offered && options.starttls) {
+  if (offered && options.starttls && !options.implicitTls) {
     const goOn = await session.startTls();
     if (!goOn) return;
   }
@@ -165,8 +173,13 @@ async function converse(session: SmtpSession, options: SessionOptions): Promise<
 }
 
 /** Runs the SMTP dialogue on a connected socket and returns its facts; never throws. */
-export async function smtpDialogue(socket: Socket, hostName: string, options: SmtpProberOptions, signal: AbortSignal): Promise<SmtpFacts> {
-  const sessionOptions: SessionOptions = { ...options, hostName };
+export async function smtpDialogue(
+  socket: Socket,
+  where: { readonly hostName: string; readonly implicitTls: boolean },
+  options: SmtpProberOptions,
+  signal: AbortSignal,
+): Promise<SmtpFacts> {
+  const sessionOptions: SessionOptions = { ...options, ...where };
   const session = new SmtpSession(socket, sessionOptions, signal);
   try {
     await converse(session, sessionOptions);
@@ -176,16 +189,17 @@ export async function smtpDialogue(socket: Socket, hostName: string, options: Sm
   } finally {
     session.close();
   }
-  return smtpFacts(session);
+  return smtpFacts(session, where.implicitTls);
 }
 
-function smtpFacts(session: SmtpSession): SmtpFacts {
+function smtpFacts(session: SmtpSession, implicitTls: boolean): SmtpFacts {
   const { greeting, ehlo, ehloAfterTls } = session;
   const bannerHost = greeting ? announcedHost(greeting as SmtpReply) : undefined;
   const size = ehlo ? sizeLimit(ehlo.extensions) : undefined;
   const sizeAfterTls = ehloAfterTls ? sizeLimit(ehloAfterTls.extensions) : undefined;
   return {
     kind: 'smtp',
+    implicitTls,
     ...(greeting ? { greeting } : {}),
     ...(greeting?.lines[0] !== undefined ? { banner: greeting.lines[0] } : {}),
     ...(bannerHost ? { bannerHost } : {}),
@@ -208,9 +222,9 @@ function smtpFacts(session: SmtpSession): SmtpFacts {
 export function makeSmtpProber(options: SmtpProberOptions = SMTP_DEFAULTS): Prober {
   return (target, signal) =>
     runService(target, signal, options.sessionTimeoutMs, async (socket, session) => {
-      const host = target.check.destination.host;
-      const facts = await smtpDialogue(socket, host, options, session);
-      if (!options.legacyCheck || !options.starttls) return facts;
-      return withLegacyTls(facts, target, session, (again, limits) => smtpDialogue(again, host, { ...options, limits }, session));
+      const where = { hostName: target.check.destination.host, implicitTls: target.check.implicitTls };
+      const facts = await smtpDialogue(socket, where, options, session);
+      if (!options.legacyCheck || (!options.starttls && !where.implicitTls)) return facts;
+      return withLegacyTls(facts, target, session, (again, limits) => smtpDialogue(again, where, { ...options, limits }, session));
     });
 }

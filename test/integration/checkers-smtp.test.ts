@@ -1,7 +1,8 @@
 import { makeSmtpProber, SMTP_DEFAULTS, type SmtpFacts, type SmtpProberOptions } from '../../src/probe/smtp.js';
 import type { Observation } from '../../src/probe/types.js';
+import { serviceFindings } from '../../src/verdict/findings/index.js';
 import { probeTarget } from '../helpers/probe-target.js';
-import { certificate, smtpFixture, startSmtpServer, TEST_CA, type ScriptedServer, type SmtpScript } from '../helpers/servers.js';
+import { certificate, onLines, smtpFixture, startSmtpServer, startTlsServer, TEST_CA, type ScriptedServer, type SmtpScript } from '../helpers/servers.js';
 
 const OPTIONS: SmtpProberOptions = { ...SMTP_DEFAULTS, ehloName: 'probe.example.test', ca: [TEST_CA()], legacyCheck: false };
 
@@ -140,6 +141,24 @@ describe('SMTP checker against recorded servers', () => {
     const { facts, server } = await probe(smtpFixture('no-starttls'), 25, { ...OPTIONS, legacyCheck: true });
     expect(facts.tls).toBeUndefined();
     expect(server.commands).toEqual(['EHLO probe.example.test', 'QUIT']);
+  });
+
+  test('implicit TLS (SMTPS style): the handshake first, then the greeting; no STARTTLS', async () => {
+    const server = await startTlsServer(certificate('mail'), (socket) => {
+      socket.write('220 mail.contoso.test ESMTP\r\n');
+      onLines(socket, (line) => {
+        if (line.startsWith('EHLO')) socket.write('250-mail.contoso.test\r\n250 AUTH LOGIN\r\n');
+        else socket.end('221 bye\r\n');
+      });
+    });
+    servers.push({ ...server, commands: [] });
+    const target = probeTarget({ port: server.port, modelPort: 465, probe: 'smtp', implicitTls: true });
+    const facts = (await makeSmtpProber(OPTIONS)(target, new AbortController().signal)).service as SmtpFacts;
+    expect(facts).toMatchObject({ greeting: { code: 220 }, auth: ['LOGIN'], starttls: { offered: false, attempted: false }, tls: { handshake: 'ok', trusted: true } });
+    expect(facts.quit.code).toBe(221);
+    expect(serviceFindings(target.check, { state: 'open', attempts: 1, service: facts }, { certWarnDays: 30, certCritDays: 14, now: new Date('2030-01-01') })).toEqual([
+      expect.objectContaining({ id: 'smtp.not-exchange', severity: 'info' }),
+    ]);
   });
 
   test('closed port is closed', async () => {

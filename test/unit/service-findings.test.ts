@@ -83,6 +83,7 @@ describe('serviceFindings', () => {
   const check = { port: 587, portName: 'submission', probe: 'smtp', expectation: 'required', source: { role: 'client' } } as unknown as Check;
   const facts: SmtpFacts = {
     kind: 'smtp',
+    implicitTls: false,
     greeting: { code: 220, lines: ['220 mail.contoso.test ESMTP'] },
     bannerHost: 'mail.contoso.test',
     ehlo: { command: 'EHLO', code: 250, lines: [], extensions: { AUTH: ['PLAIN'] } },

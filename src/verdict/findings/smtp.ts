@@ -47,7 +47,7 @@ function greetingFindings(facts: SmtpFacts): Finding[] {
 function authFindings(check: Check, facts: SmtpFacts): Finding[] {
   const found: Finding[] = [];
   const basic = facts.auth.filter((mechanism) => BASIC.includes(mechanism));
-  if (basic.length > 0) {
+  if (basic.length > 0 && !facts.implicitTls) {
     found.push(
       finding(
         'smtp.basic-auth-before-tls',
@@ -94,7 +94,7 @@ function exchangeFindings(check: Check, facts: SmtpFacts): Finding[] {
 function starttlsFindings(check: Check, facts: SmtpFacts, options: FindingOptions): Finding[] {
   const found: Finding[] = [];
   const { starttls } = facts;
-  if (facts.ehlo?.code === 250 && !starttls.offered) {
+  if (facts.ehlo?.code === 250 && !starttls.offered && !facts.implicitTls) {
     found.push(finding('smtp.no-starttls', isSubmission(check) ? 'critical' : 'warning', `STARTTLS is not offered on ${check.port}`));
   }
   if (starttls.attempted && starttls.reply?.code !== 220) {
@@ -105,11 +105,16 @@ function starttlsFindings(check: Check, facts: SmtpFacts, options: FindingOption
   }
   const tls = facts.tls;
   if (!tls) return found;
+  const where = facts.implicitTls ? `${check.port}` : `STARTTLS on ${check.port}`;
+  if (tls.handshake === 'failed' && facts.implicitTls) {
+    found.push(...tlsFindings(tls, options, where));
+    return found;
+  }
   if (tls.handshake === 'failed') {
     found.push(finding('smtp.starttls-failed', 'critical', `STARTTLS was offered and accepted, but the TLS handshake failed: ${tls.failure?.message ?? 'unknown'}`));
     return found;
   }
-  found.push(...tlsFindings(tls, options, `STARTTLS on ${check.port}`));
+  found.push(...tlsFindings(tls, options, where));
   if (facts.bannerHost && tls.certificate && !nameCovered(facts.bannerHost, tls.certificate)) {
     found.push(finding('smtp.banner-name-mismatch', 'warning', `the banner names ${facts.bannerHost}, the certificate does not (${tls.certificate.names.join(', ') || tls.certificate.subject})`));
   }
