@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { deadline, failureFacts, ProbeFailure, type Deadline, type DialogueFailure } from './deadline.js';
-import { TextSession, type DialogueLine, type DialogueOptions, type StartTlsFacts } from './text-session.js';
+import { TextSession, type DialogueFacts, type DialogueOptions } from './text-session.js';
 import { withLegacyTls } from './tls-legacy.js';
 import type { ProbeTarget } from './types.js';
 import type { TlsFacts } from './tls-facts.js';
@@ -20,21 +20,15 @@ export const MAIL_ACCESS_DEFAULTS: MailAccessOptions = {
 };
 
 /** Facts common to the IMAP4 and POP3 checkers. */
-export interface MailAccessFacts {
-  readonly implicitTls: boolean;
+export interface MailAccessFacts extends DialogueFacts<string> {
   readonly greeting?: string;
   /** The greeting accepts the client (`* OK`, `* PREAUTH`, `+OK`). */
   readonly greetingOk?: boolean;
   /** Upper-case capability names before TLS (over implicit TLS: the only ones). */
   readonly capabilities: readonly string[];
   readonly capabilitiesAfterTls?: readonly string[];
-  readonly starttls: StartTlsFacts<string>;
-  readonly tls?: TlsFacts;
   /** The greeting names Microsoft Exchange. */
   readonly exchange: boolean;
-  readonly dialogue: readonly DialogueLine[];
-  readonly problems: readonly string[];
-  readonly failure?: DialogueFailure;
 }
 
 /** What differs between IMAP4 and POP3 in the capability dialogue. */

@@ -5,7 +5,7 @@ import { announcedHost, authMechanisms, parseExtensions, sizeLimit, type SmtpExt
 import { exchangeFingerprint, type ExchangeFingerprint } from './smtp-exchange.js';
 import { ReplyAssembler, type ReplyLimits, type SmtpReply } from './smtp-reply.js';
 import { runService } from './service-run.js';
-import { TextSession, type DialogueLine, type DialogueOptions, type StartTlsFacts } from './text-session.js';
+import { TextSession, type DialogueFacts, type DialogueOptions } from './text-session.js';
 import { withLegacyTls } from './tls-legacy.js';
 import type { TlsFacts } from './tls-facts.js';
 import type { Prober, ServiceFacts } from './types.js';
@@ -38,10 +38,8 @@ export interface SmtpEhloFacts extends SmtpReplyFacts {
   readonly extensions: SmtpExtensions;
 }
 
-export interface SmtpFacts extends ServiceFacts {
+export interface SmtpFacts extends DialogueFacts<SmtpReplyFacts>, ServiceFacts {
   readonly kind: 'smtp';
-  /** TLS from the first byte: everything below happened inside TLS. */
-  readonly implicitTls: boolean;
   readonly greeting?: SmtpReplyFacts;
   /** The greeting's first line, as sent (what reports show beside the verdict). */
   readonly banner?: string;
@@ -53,14 +51,8 @@ export interface SmtpFacts extends ServiceFacts {
   readonly sizeAfterTls?: number;
   readonly auth: readonly string[];
   readonly authAfterTls?: readonly string[];
-  readonly starttls: StartTlsFacts<SmtpReplyFacts>;
-  readonly tls?: TlsFacts;
   readonly exchange: ExchangeFingerprint;
-  readonly dialogue: readonly DialogueLine[];
-  /** Grammar problems and invalid UTF-8 in what the server sent. */
-  readonly problems: readonly string[];
   readonly quit: { readonly sent: boolean; readonly code?: number | null };
-  readonly failure?: DialogueFailure;
 }
 
 /** One SMTP session as the checker runs it: mutable while it runs, turned into facts by `smtpFacts`. */

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Deadline } from './deadline.js';
+import type { Deadline, DialogueFailure } from './deadline.js';
 import { decodeText, LineReader, type LineLimits } from './lines.js';
 import { handshakeFacts, type TlsClientOptions } from './tls-handshake.js';
 import type { TlsFacts } from './tls-facts.js';
@@ -32,6 +32,20 @@ export interface StartTlsFacts<Reply> {
   readonly reply?: Reply;
   /** Bytes the server sent after accepting and before the handshake (a command-injection sign). */
   readonly earlyBytes?: string;
+}
+
+/** What every line-protocol checker (SMTP, IMAP4, POP3) reports besides its own facts. */
+export interface DialogueFacts<Reply> {
+  /** TLS from the first byte: the whole dialogue happened inside TLS. */
+  readonly implicitTls: boolean;
+  readonly starttls: StartTlsFacts<Reply>;
+  readonly tls?: TlsFacts;
+  /** Every line sent and received, raw (sanitize before showing it). */
+  readonly dialogue: readonly DialogueLine[];
+  /** Grammar problems and invalid UTF-8 in what the server sent. */
+  readonly problems: readonly string[];
+  /** Why the dialogue stopped early, when it did. */
+  readonly failure?: DialogueFailure;
 }
 
 /**
