@@ -1,12 +1,12 @@
 import { createServer, type Server, type AddressInfo } from 'node:net';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 
-/** A TCP server on a free loopback port that accepts and closes. */
-export async function listenTcp(host = '127.0.0.1'): Promise<{ server: Server; port: number }> {
+/** A TCP server on loopback (a free port unless given) that accepts and closes. */
+export async function listenTcp(host = '127.0.0.1', port = 0): Promise<{ server: Server; port: number }> {
   const server = createServer((socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return { server, port: (server.address() as AddressInfo).port };
 }
