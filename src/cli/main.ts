@@ -1,14 +1,25 @@
 import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { isKnownError, UsageError } from './errors.js';
+import { diffCommand } from './commands/diff.js';
+import { initCommand } from './commands/init.js';
+import { mergeCommand } from './commands/merge.js';
+import { planCommand } from './commands/plan.js';
 import { portsCommand } from './commands/ports.js';
+import { reportCommand } from './commands/report.js';
+import { scanCommand } from './commands/scan.js';
+import { nagiosUsageError } from './report-options.js';
 import { TOOL } from './version.js';
 
-const commands: CommandModule<any, any>[] = [portsCommand];
+const commands: CommandModule<any, any>[] = [portsCommand, initCommand, planCommand, scanCommand, reportCommand, diffCommand, mergeCommand];
 
-function fail(message: string): void {
-  process.stderr.write(`exchange-ports: ${message}\n`);
-  process.exitCode = 2;
+/** A TopologyError holds one problem a line: each gets the prefix, so each stands alone in a log. */
+function fail(message: string, argv: readonly string[]): void {
+  process.stderr.write(message.split('\n').map((line) => `exchange-ports: ${line}\n`).join(''));
+  // A monitoring system reads stdout and the exit code: a Nagios plugin that cannot run is UNKNOWN.
+  const nagios = nagiosUsageError(argv, message);
+  if (nagios) process.stdout.write(nagios.stdout);
+  process.exitCode = nagios?.code ?? 2;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -20,14 +31,16 @@ export async function main(argv: string[]): Promise<void> {
     .recommendCommands()
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((message, error) => {
-      if (error) throw error;
+      // yargs' own argument errors (requiresArg, nargs, coerce) arrive as a YError: still a usage error.
+      if (error && error.name !== 'YError') throw error;
+      if (error) message = error.message;
       throw new UsageError((message ?? 'bad arguments').replace(/\s*\n\s*/g, ' '));
     });
   for (const command of commands) cli.command(command);
   try {
     await cli.parseAsync();
   } catch (error) {
-    if (isKnownError(error)) fail(error.message);
+    if (isKnownError(error)) fail(error.message, argv);
     else {
       const detail = process.env.EXCHANGE_PORTS_DEBUG && error instanceof Error ? `\n${error.stack}` : '';
       process.stderr.write(`exchange-ports: internal error: ${error instanceof Error ? error.message : String(error)}${detail}\n`);

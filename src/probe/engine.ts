@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -130,6 +131,8 @@ export async function runEngine(
   const startedAt = performance.now();
   const bounds: TimingBounds = { initialMs: options.timeoutMs, minMs: options.minTimeoutMs, maxMs: options.maxTimeoutMs };
   const stop = new AbortController();
+  // Every probe in flight listens for the cut: as many listeners as the concurrency allows.
+  setMaxListeners(0, stop.signal);
   let cutBy: string | undefined;
   let announceCut = (): void => undefined;
   const cutNow = new Promise<void>((resolve) => (announceCut = resolve));

@@ -52,7 +52,7 @@ export function formatModel(model: Model, format: ModelFormat, only?: TableName)
   }
   return groups
     .map(([name, flows]) => {
-      const table = new Table({ head: header, style: { head: [], border: [] }, wordWrap: true, colWidths: [26, 10, 18, 24, 13, 22, 50] });
+      const table = new Table({ head: header, style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, wordWrap: true, colWidths: [26, 10, 18, 24, 13, 22, 50] });
       table.push(...rows(flows));
       return `${tableTitle(name)}\n${table.toString()}\n`;
     })

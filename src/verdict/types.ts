@@ -47,5 +47,7 @@ export interface ScanResult {
   /** Set when nothing answered at all: blocked verdicts cannot be trusted (exit 3). */
   readonly couldNotScan?: string;
   readonly checks: readonly CheckResult[];
+  /** What the plan could not check (no hosts of a role, EdgeSync not taken part in). */
+  readonly notes?: readonly string[];
   readonly summary: Summary;
 }

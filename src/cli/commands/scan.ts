@@ -1,0 +1,44 @@
+import { setMaxListeners } from 'node:events';
+import type { CommandModule } from 'yargs';
+import { resolveVantage } from '../../plan/vantage.js';
+import { defaultProbers } from '../../probe/engine.js';
+import { loadTopology } from '../../topology/load.js';
+import { dnsServersFor } from '../dns-servers.js';
+import { engineOptions, toEngineOptions, type EngineArgs } from '../engine-options.js';
+import { localIdentity } from '../local-identity.js';
+import { emitReports, reportOptions, type ReportArgs } from '../report-options.js';
+import { progressLine } from '../progress.js';
+import { scanTopology } from '../run-scan.js';
+import { trapSignals } from '../signals.js';
+import { topologyOptions, type TopologyArgs } from '../topology-options.js';
+
+interface Args extends TopologyArgs, EngineArgs, ReportArgs {}
+
+export const scanCommand: CommandModule<object, Args> = {
+  command: 'scan',
+  describe: 'Probe every flow the topology needs from this vantage, and judge what was seen',
+  builder: (y) =>
+    reportOptions(engineOptions(topologyOptions(y))) as never,
+  handler: async (args) => {
+    const topology = await loadTopology(args.topology);
+    const vantage = resolveVantage(args.from, topology, localIdentity());
+    const progress = progressLine(process.stderr, args.quiet);
+    const engine = toEngineOptions(args, {
+      dnsServers: dnsServersFor(topology, vantage),
+      ...(topology.mxDomain ? { dnsQueryDomain: topology.mxDomain } : {}),
+      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+    });
+    const trap = trapSignals();
+    // Every probe in flight listens on the scan's signal.
+    setMaxListeners(0, trap.signal);
+    try {
+      const result = await scanTopology(topology, vantage, { engine, probers: defaultProbers(engine), signal: trap.signal });
+      progress.end();
+      const code = await emitReports(result, args);
+      process.exitCode = trap.exitCode() ?? code;
+    } finally {
+      progress.end();
+      trap.dispose();
+    }
+  },
+};

@@ -1,0 +1,116 @@
+import type { Argv } from 'yargs';
+import { diffResults } from '../report/diff.js';
+import { exitCode, FORMATS, formatters, type Format } from '../report/index.js';
+import type { Report } from '../report/types.js';
+import { UsageError } from './errors.js';
+import { writeAtomic } from './output.js';
+import { readResultFile } from './result-file.js';
+
+export interface ReportArgs {
+  /** Repeatable; the n-th --out goes with the n-th --format, formats left over print to stdout. */
+  format?: Format[];
+  out?: string[];
+  /** False with --no-color. */
+  color?: boolean;
+  /** A saved JSON result to compare with. */
+  baseline?: string;
+}
+
+const GROUP = 'Report:';
+
+/** Adds --format, --out, --no-color and (unless turned off) --baseline to a command. */
+export function reportOptions<T>(y: Argv<T>, options: { baseline?: boolean } = {}): Argv<T & ReportArgs> {
+  let out = y
+    .option('format', {
+      type: 'string',
+      array: true,
+      choices: FORMATS,
+      group: GROUP,
+      describe: 'report format; repeat it to write several (default: table)',
+    })
+    .option('out', {
+      type: 'string',
+      array: true,
+      group: GROUP,
+      describe: 'write the matching --format (in order) to FILE, atomically; repeatable',
+    })
+    .option('color', {
+      type: 'boolean',
+      group: GROUP,
+      describe: 'colour the table on a terminal (--no-color or NO_COLOR turn it off)',
+    });
+  if (options.baseline !== false) {
+    out = out.option('baseline', {
+      type: 'string',
+      group: GROUP,
+      describe: 'a saved JSON result to compare with: exit 1 only on a regression or new exposure',
+    });
+  }
+  return out as unknown as Argv<T & ReportArgs>;
+}
+
+/** The result compared with an earlier one: `baseline` lists every change. */
+export function withBaseline(result: Report, before: Report, file: string): Report {
+  return { ...result, baseline: diffResults(before, result, file) };
+}
+
+export interface EmitOptions {
+  /** Table, markdown and JUnit show only the changes (the diff command). */
+  readonly changesOnly?: boolean;
+  readonly stdout?: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+interface Job {
+  readonly format: Format;
+  readonly file?: string;
+}
+
+function jobs(args: ReportArgs): Job[] {
+  const outs = args.out ?? [];
+  const formats = args.format?.length || outs.length ? (args.format ?? []) : (['table'] as Format[]);
+  if (outs.length > formats.length) {
+    throw new UsageError(`--out ${outs[formats.length]} has no --format to go with (the n-th --out goes with the n-th --format)`);
+  }
+  const list = formats.map((format, i) => ({ format, ...(outs[i] !== undefined ? { file: outs[i] } : {}) }));
+  const toStdout = list.filter((j) => j.file === undefined);
+  if (toStdout.length > 1) {
+    throw new UsageError(`only one format can go to standard output, not ${toStdout.map((j) => j.format).join(' and ')}: give each other --format its --out`);
+  }
+  return list;
+}
+
+/**
+ * Writes the result in every requested format (files atomically, then stdout) and returns the
+ * exit code: Nagios states when one of the formats is nagios, the default codes otherwise.
+ */
+export async function emitReports(result: Report, args: ReportArgs, options: EmitOptions = {}): Promise<number> {
+  const list = jobs(args);
+  let report = result;
+  if (args.baseline !== undefined) report = withBaseline(result, await readResultFile(args.baseline), args.baseline);
+  const stdout = options.stdout ?? process.stdout;
+  const env = options.env ?? process.env;
+  const color = Boolean(stdout.isTTY) && !env.NO_COLOR && args.color !== false;
+  const changesOnly = options.changesOnly ?? false;
+  for (const job of list) {
+    if (job.file === undefined) continue;
+    const text = formatters[job.format](report, { color: false, changesOnly });
+    try {
+      await writeAtomic(job.file, text);
+    } catch (error) {
+      throw new UsageError(`cannot write ${job.file}: ${(error as Error).message}`);
+    }
+  }
+  const onScreen = list.find((j) => j.file === undefined);
+  if (onScreen) stdout.write(formatters[onScreen.format](report, { color, changesOnly }));
+  return exitCode(report, list.some((j) => j.format === 'nagios') ? 'nagios' : 'table');
+}
+
+/**
+ * For main.ts: under `--format nagios` a usage or topology error is UNKNOWN (exit 3) with a
+ * plugin status line on stdout, as monitoring-plugins expect; undefined for other formats.
+ */
+export function nagiosUsageError(argv: readonly string[], message: string): { code: 3; stdout: string } | undefined {
+  const nagios = argv.some((a, i) => a === '--format=nagios' || (a === '--format' && argv[i + 1] === 'nagios'));
+  return nagios ? { code: 3, stdout: `EXCHANGE-PORTS UNKNOWN - ${message.replace(/\|/g, '/').replace(/\s*\n\s*/g, ' ')}\n` } : undefined;
+}

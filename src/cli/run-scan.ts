@@ -1,0 +1,41 @@
+import { MODEL } from '../model/index.js';
+import { plan } from '../plan/plan.js';
+import type { Check, Vantage } from '../plan/types.js';
+import { runEngine, type EngineOptions, type Probers } from '../probe/engine.js';
+import type { Observation } from '../probe/types.js';
+import type { Topology } from '../topology/types.js';
+import { judge } from '../verdict/judge.js';
+import { toCheckResult, toScanResult } from '../verdict/result.js';
+import type { Finding, ScanResult } from '../verdict/types.js';
+import { TOOL } from './version.js';
+
+export interface ScanOptions {
+  readonly engine: EngineOptions;
+  readonly probers: Probers;
+  /** Findings from a service checker's facts (pure); none when not given. */
+  readonly findings?: (check: Check, observation: Observation) => Finding[];
+  readonly signal?: AbortSignal;
+}
+
+/** plan -> engine -> judge -> result: one scan of a topology from one vantage. */
+export async function scanTopology(topology: Topology, vantage: Vantage, options: ScanOptions): Promise<ScanResult> {
+  const startedAt = new Date();
+  const { checks, notes } = plan(MODEL, topology, vantage);
+  const run = await runEngine(checks, options.engine, options.probers, options.signal);
+  const control = run.control.length > 0 || checks.length === 0;
+  const results = run.observations.map(({ check, observation }) => {
+    const findings = options.findings?.(check, observation) ?? [];
+    return toCheckResult(check, observation, judge(check, observation, findings, { control }));
+  });
+  return toScanResult({
+    tool: TOOL,
+    startedAt,
+    finishedAt: new Date(),
+    vantage,
+    topology,
+    partial: run.partial,
+    ...(run.couldNotScan ? { couldNotScan: run.couldNotScan } : {}),
+    checks: results,
+    notes,
+  });
+}

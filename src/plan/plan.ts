@@ -1,0 +1,127 @@
+import { isIP } from 'node:net';
+import type { Model } from '../model/index.js';
+import type { Expectation, Features, Flow, FlowPort, Role } from '../model/types.js';
+import type { Host, Topology } from '../topology/types.js';
+import type { Check, Destination, Plan, Vantage } from './types.js';
+
+/** Which flow sources a vantage stands for. An Internet host is also an external client and EOP's side. */
+const ACTS_AS: Readonly<Record<Role, readonly Role[]>> = {
+  internet: ['internet', 'client', 'office365'],
+  client: ['client'],
+  mailbox: ['mailbox'],
+  edge: ['edge'],
+  dns: ['dns'],
+  'domain-controller': ['domain-controller'],
+  office365: ['office365'],
+  'voip-gateway': ['voip-gateway'],
+};
+
+/** Sources outside the organization reach hosts by the names the Internet resolves. */
+const EXTERNAL_SOURCES: ReadonlySet<Role> = new Set(['internet', 'client', 'office365']);
+
+/** When two flows ask for the same check, the stronger expectation wins. */
+const STRENGTH: Readonly<Record<Expectation, number>> = { required: 3, unrestricted: 2, optional: 1, forbidden: 0 };
+
+export function conditionHolds(flow: Flow, features: Features): boolean {
+  return Object.entries(flow.when).every(([feature, value]) => features[feature as keyof Features] === value);
+}
+
+function sameHost(host: Host, vantage: Vantage): boolean {
+  return vantage.host !== undefined && (host.name === vantage.host || host.address === vantage.host);
+}
+
+function destinations(flow: Flow, topology: Topology, vantage: Vantage): Destination[] {
+  let hosts = topology.hosts[flow.destination].filter((h) => !sameHost(h, vantage));
+  const external = EXTERNAL_SOURCES.has(flow.source);
+  // From outside, a service is published under its external names; hosts without one are
+  // internal only. Forbidden checks still go to every host: none of them may be reachable.
+  if (external && flow.expectation !== 'forbidden' && hosts.some((h) => h.external)) {
+    hosts = hosts.filter((h) => h.external);
+  }
+  const out: Destination[] = hosts.map((h) => {
+    const host = external ? (h.external ?? h.address ?? h.name) : (h.address ?? h.name);
+    return { role: flow.destination, host, lookup: isIP(host) ? 'address' : 'name' };
+  });
+  if (flow.destination === 'internet' && topology.mxDomain) {
+    out.push({ role: 'internet', host: topology.mxDomain, lookup: 'mx' });
+  }
+  return out;
+}
+
+function hostFor(destination: Destination, topology: Topology): Host | undefined {
+  return topology.hosts[destination.role].find(
+    (h) => h.name === destination.host || h.address === destination.host || h.external === destination.host,
+  );
+}
+
+function portNumber(port: FlowPort, host: Host | undefined): number {
+  return (port.name && host?.ports[port.name]) || port.port;
+}
+
+/** EdgeSync runs only from Mailbox servers that existed when the Edge server was subscribed. */
+function sourceTakesPart(flow: Flow, topology: Topology, vantage: Vantage): boolean {
+  if (flow.id !== 'edge.edgesync' || vantage.host === undefined) return true;
+  const me = topology.hosts.mailbox.find((h) => sameHost(h, vantage));
+  return me?.edgeSync ?? true;
+}
+
+function why(flow: Flow, expectation: Expectation): string {
+  const verb = { required: 'must be reachable', optional: 'may be reachable', forbidden: 'must be blocked', unrestricted: 'must not be restricted' }[expectation];
+  return `${flow.id}: ${verb} (${flow.source} -> ${flow.destination}): ${flow.purpose}`;
+}
+
+/**
+ * The checks a vantage should run: one per destination host x port x transport, for the flows
+ * whose source the vantage stands for and whose condition the topology meets. Pure.
+ */
+export function plan(model: Model, topology: Topology, vantage: Vantage): Plan {
+  const byKey = new Map<string, Check>();
+  const notes: string[] = [];
+  const sources = ACTS_AS[vantage.role];
+  for (const flow of model.flows) {
+    if (!sources.includes(flow.source) || !conditionHolds(flow, topology.features)) continue;
+    if (!sourceTakesPart(flow, topology, vantage)) {
+      notes.push(`${flow.id}: ${vantage.host} did not take part in the Edge subscription (edgeSync: false)`);
+      continue;
+    }
+    const targets = destinations(flow, topology, vantage);
+    if (targets.length === 0) {
+      const where = flow.destination === 'internet' ? 'internet.hosts or internet.mxDomain' : `hosts.${flow.destination}`;
+      const other = flow.destination === vantage.role && vantage.host ? 'other ' : '';
+      notes.push(`${flow.id}: not checked: no ${other}${flow.destination} hosts in the topology (${where})`);
+      continue;
+    }
+    for (const destination of targets) {
+      const host = hostFor(destination, topology);
+      for (const port of flow.ports) {
+        const number = portNumber(port, host);
+        const key = `${destination.host}|${number}|${port.transport}`;
+        const candidate: Check = {
+          id: `${flow.id}:${destination.host}:${number}/${port.transport}`,
+          flow: flow.id,
+          flows: [flow.id],
+          table: flow.table,
+          source: vantage,
+          destination,
+          port: number,
+          transport: port.transport,
+          expectation: flow.expectation,
+          probe: port.probe,
+          implicitTls: port.implicitTls ?? false,
+          ...(port.name ? { portName: port.name } : {}),
+          purpose: flow.purpose,
+          component: flow.component,
+          needsListener: flow.needsListener,
+          ...(port.range ? { range: port.range } : {}),
+          why: why(flow, flow.expectation),
+        };
+        const existing = byKey.get(key);
+        if (!existing) byKey.set(key, candidate);
+        else if (STRENGTH[flow.expectation] > STRENGTH[existing.expectation]) {
+          byKey.set(key, { ...candidate, flows: [flow.id, ...existing.flows] });
+        } else byKey.set(key, { ...existing, flows: [...existing.flows, flow.id] });
+      }
+    }
+  }
+  return { vantage, checks: [...byKey.values()], notes };
+}

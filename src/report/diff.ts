@@ -1,0 +1,122 @@
+import type { Verdict } from '../model/types.js';
+import type { CheckResult, ScanResult } from '../verdict/types.js';
+import { CHANGE_KINDS, type Baseline, type Change, type ChangeKind, type FactChange } from './types.js';
+
+const BLOCKED: ReadonlySet<Verdict> = new Set(['fail', 'down']);
+const BAD: ReadonlySet<Verdict> = new Set(['fail', 'down', 'exposed']);
+const GOOD: ReadonlySet<Verdict> = new Set(['pass', 'warn']);
+
+/** Facts that change on every run without anything having changed. */
+const VOLATILE = /^(daysLeft|rtt\w*|\w*Ms|\w*At|at|now|time|timestamp|elapsed\w*|duration\w*)$/;
+/** An RFC 5322 date, as Exchange puts in its SMTP greeting ("ready at Fri, 27 Nov 2026 ..."). */
+const MAIL_DATE = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}(?: \([A-Z]+\))?/g;
+
+function flatten(value: unknown, path: string, out: Map<string, unknown>): void {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) if (!VOLATILE.test(k)) flatten(v, path ? `${path}.${k}` : k, out);
+  } else if (typeof value === 'string') out.set(path, value.replace(MAIL_DATE, '<date>'));
+  else if (value !== undefined) out.set(path, value);
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Service facts (banner, certificate, extensions) and findings that differ, volatile ones left out. */
+function factChanges(before: CheckResult, after: CheckResult): FactChange[] {
+  const a = new Map<string, unknown>();
+  const b = new Map<string, unknown>();
+  // A service that appeared or vanished is told by the verdict and observed state, not fact by fact.
+  if (before.service && after.service) {
+    flatten(before.service, '', a);
+    flatten(after.service, '', b);
+  }
+  const out: FactChange[] = [];
+  for (const key of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    if (!same(a.get(key), b.get(key))) out.push({ fact: key, before: raw(before.service, key), after: raw(after.service, key) });
+  }
+  const ids = (c: CheckResult) => c.findings.map((f) => f.id).sort();
+  if (!same(ids(before), ids(after))) out.push({ fact: 'findings', before: ids(before), after: ids(after) });
+  return out;
+}
+
+/** The value as the server sent it (not date-masked), for the report. */
+function raw(service: object | undefined, path: string): unknown {
+  let v: unknown = service;
+  for (const part of path.split('.')) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[part] : undefined;
+  return v;
+}
+
+function classify(before: Verdict, after: Verdict, facts: readonly FactChange[]): ChangeKind | undefined {
+  if (BLOCKED.has(after) && !BLOCKED.has(before)) return 'regression';
+  if (after === 'exposed' && before !== 'exposed') return 'new-exposure';
+  if (BAD.has(before) && GOOD.has(after)) return 'fixed';
+  if (before !== after) return 'verdict-change';
+  return facts.length ? 'service-change' : undefined;
+}
+
+function newCheck(after: Verdict): ChangeKind {
+  if (BLOCKED.has(after)) return 'regression';
+  return after === 'exposed' ? 'new-exposure' : 'new-check';
+}
+
+function change(kind: ChangeKind, c: CheckResult, before: CheckResult | undefined, after: CheckResult | undefined, facts: readonly FactChange[]): Change {
+  const d = c.destination;
+  return {
+    kind,
+    check: c.id,
+    flow: c.flow,
+    source: c.source,
+    destination: { role: d.role, host: d.host, ...(d.address ? { address: d.address } : {}) },
+    port: c.port,
+    transport: c.transport,
+    ...(before ? { before: before.verdict } : {}),
+    ...(after ? { after: after.verdict } : {}),
+    facts,
+  };
+}
+
+const checkKey = (c: CheckResult) => `${c.source.role}|${c.source.host ?? ''}|${c.id}`;
+const addressKey = (c: CheckResult) => `${checkKey(c)}|${c.destination.address ?? ''}`;
+
+/**
+ * Every difference between a baseline and a later result, per check (matched by vantage, check
+ * id and address; then by vantage and id, when only the address moved). Pure.
+ */
+export function diffResults(before: ScanResult, after: ScanResult, file: string): Baseline {
+  const unclaimed = new Set(before.checks);
+  const index = (key: (c: CheckResult) => string) => {
+    const map = new Map<string, CheckResult[]>();
+    for (const c of before.checks) map.set(key(c), [...(map.get(key(c)) ?? []), c]);
+    return map;
+  };
+  const byAddress = index(addressKey);
+  const byCheck = index(checkKey);
+  const matched = new Map<CheckResult, CheckResult>();
+  const claim = (c: CheckResult, map: Map<string, CheckResult[]>, key: string) => {
+    const partner = map.get(key)?.find((b) => unclaimed.has(b));
+    if (partner) {
+      unclaimed.delete(partner);
+      matched.set(c, partner);
+    }
+  };
+  // Exact matches first, so a moved address cannot take another address's partner.
+  for (const c of after.checks) claim(c, byAddress, addressKey(c));
+  for (const c of after.checks) if (!matched.has(c)) claim(c, byCheck, checkKey(c));
+
+  const changes: Change[] = [];
+  let unchanged = 0;
+  for (const a of after.checks) {
+    const b = matched.get(a);
+    if (!b) {
+      changes.push(change(newCheck(a.verdict), a, undefined, a, []));
+      continue;
+    }
+    const facts = factChanges(b, a);
+    if (b.observed.state !== a.observed.state && b.verdict !== a.verdict) facts.unshift({ fact: 'observed', before: b.observed.state, after: a.observed.state });
+    const kind = classify(b.verdict, a.verdict, facts);
+    if (kind) changes.push(change(kind, a, b, a, facts));
+    else unchanged += 1;
+  }
+  for (const b of unclaimed) changes.push(change('removed-check', b, b, undefined, []));
+  const summary = Object.fromEntries(CHANGE_KINDS.map((k) => [k, changes.filter((c) => c.kind === k).length])) as Record<ChangeKind, number>;
+  return { file, startedAt: before.startedAt, changes, summary: { ...summary, unchanged } };
+}

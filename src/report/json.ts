@@ -1,0 +1,16 @@
+import type { Report } from './types.js';
+
+/**
+ * Characters JSON.stringify leaves raw that a terminal would act on or reorder: DEL, the C1
+ * controls (U+009B is an 8-bit CSI), line/paragraph separators and the bidi controls.
+ */
+const INERT = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The stable, versioned result. Server text keeps its exact value: the characters above are
+ * written as \u escapes (the same JSON value), so printing it to a terminal stays safe.
+ */
+export function json(result: Report): string {
+  const text = JSON.stringify(result, null, 2).replace(INERT, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${text}\n`;
+}

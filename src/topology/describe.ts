@@ -1,0 +1,21 @@
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+
+const LONGEST = 80;
+
+/** A value as it stands in a message: JSON-quoted (so no control character reaches a terminal), cut when long. */
+export function quote(value: string): string {
+  const cut = value.length > LONGEST ? `${value.slice(0, LONGEST)}...` : value;
+  return JSON.stringify(cut);
+}
+
+/** What the user wrote, in words: `a list`, `a string ("yes")`, `a number (42)`, `nothing`. */
+export function describeNode(node: Node | null | undefined): string {
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  if (!isScalar(node) || node.value === null || node.value === undefined) return 'nothing';
+  const value: unknown = node.value;
+  if (typeof value === 'string') return `a string (${quote(value)})`;
+  if (typeof value === 'number' || typeof value === 'bigint') return `a number (${String(value)})`;
+  if (typeof value === 'boolean') return String(value);
+  return `a ${node.tag ?? typeof value} value`;
+}

@@ -1,0 +1,132 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireBuild, runCli, runCliAsync } from '../helpers/cli.js';
+
+async function listen(): Promise<Server> {
+  const server = createServer((s) => s.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+const portOf = (s: Server) => (s.address() as AddressInfo).port;
+
+describe('exchange-ports scan and plan (built CLI)', () => {
+  let dir: string;
+  const servers: Server[] = [];
+  let https: number;
+  let http: number;
+  let submission: number;
+  let closed: number;
+
+  /** A client vantage sees three checks: 443 (required), 80 (optional), 587 (required). */
+  function topology(name: string, ports: { https: number; http: number; submission: number }): string {
+    const file = join(dir, name);
+    writeFileSync(
+      file,
+      [
+        'organization: loop',
+        'hosts:',
+        '  mailbox:',
+        '    - name: mbx01.loop.test',
+        '      address: 127.0.0.1',
+        `      ports: { https: ${ports.https}, http: ${ports.http}, submission: ${ports.submission} }`,
+        '',
+      ].join('\n'),
+    );
+    return file;
+  }
+
+  beforeAll(async () => {
+    requireBuild();
+    dir = mkdtempSync(join(tmpdir(), 'exchange-ports-scan-'));
+    for (let i = 0; i < 4; i++) servers.push(await listen());
+    [https, http, submission] = servers.map(portOf) as [number, number, number];
+    const spare = servers.pop() as Server;
+    closed = portOf(spare);
+    await new Promise((r) => spare.close(r));
+  });
+
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('exit 0: every required flow reachable', async () => {
+    const file = topology('ok.yaml', { https, http, submission });
+    const run = await runCliAsync(['scan', '-t', file, '--from', 'client', '--format', 'json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.checks.map((c: { flow: string; observed: { state: string }; verdict: string }) => [c.flow, c.observed.state, c.verdict])).toEqual([
+      ['client.https', 'open', 'pass'],
+      ['client.http', 'open', 'pass'],
+      ['client.smtp-submission', 'open', 'pass'],
+    ]);
+    expect(result.summary).toMatchObject({ pass: 3, total: 3 });
+  });
+
+  test('exit 1: a required port refused is down, and the table says so', async () => {
+    const file = topology('down.yaml', { https, http, submission: closed });
+    const run = await runCliAsync(['scan', '-t', file, '--from', 'client']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('client -> mailbox 127.0.0.1\n');
+    expect(run.stdout).toMatch(/^ {2}DOWN +\d+\/tcp +client\.smtp-submission +required +closed /m);
+    expect(run.stdout).toContain('summary: 3 checks: 1 down, 2 pass\n');
+  });
+
+  test('exit 2: a bad topology or a bad vantage is one line, no stack', () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'organization: loop\nhosts:\n  mailbox:\n    - adress: 127.0.0.1\n');
+    const run = runCli(['scan', '-t', bad, '--from', 'client']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^exchange-ports: .*bad\.yaml:4: hosts\.mailbox\[0\]\.adress: unknown key \(did you mean "address"\?\)\n/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    const vantage = runCli(['scan', '-t', topology('v.yaml', { https, http, submission }), '--from', 'mailbx']);
+    expect(vantage).toMatchObject({ code: 2, stdout: '' });
+    expect(vantage.stderr.trim().split('\n')).toHaveLength(1);
+    expect(vantage.stderr).toContain('--from mailbx: unknown role "mailbx"');
+    const missing = runCli(['scan', '-t', join(dir, 'nope.yaml'), '--from', 'client']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`exchange-ports: ${join(dir, 'nope.yaml')}: cannot read: no such file or directory\n`);
+  });
+
+  test('plan lists the checks as JSON, with the contract fields, and sends nothing', () => {
+    const run = runCli(['plan', '-t', topology('p.yaml', { https, http, submission }), '--from', 'client', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const checks = JSON.parse(run.stdout).checks as Record<string, unknown>[];
+    expect(checks).toHaveLength(3);
+    for (const c of checks) {
+      for (const key of ['id', 'flow', 'source', 'destination', 'port', 'transport', 'expectation', 'probe', 'why']) expect(c).toHaveProperty(key);
+    }
+    expect(checks[0]).toMatchObject({ flow: 'client.https', port: https, transport: 'tcp', expectation: 'required', destination: { role: 'mailbox', host: '127.0.0.1' } });
+  });
+
+  const root = process.getuid?.() === 0;
+  if (!root) {
+    test('exit 3 needs a network namespace (root): not run', () => {
+      console.warn('netns part of the CLI suite not run: needs root');
+      expect(process.getuid?.()).not.toBe(0);
+    });
+  } else {
+    test('exit 3: nothing answers at all (a namespace whose network is down): could not scan', async () => {
+      const ns = `xpcli-${randomBytes(3).toString('hex')}`;
+      execFileSync('ip', ['netns', 'add', ns]);
+      try {
+        const file = topology('dead.yaml', { https, http, submission });
+        const run = await runCliAsync(['scan', '-t', file, '--from', 'client', '--format', 'json', '--timeout', '200', '--retries', '0'], {
+          prefix: ['ip', 'netns', 'exec', ns],
+        });
+        expect(run.code).toBe(3);
+        const result = JSON.parse(run.stdout);
+        expect(result.couldNotScan).toEqual(expect.any(String));
+        expect(result.checks.every((c: { verdict: string }) => c.verdict === 'inconclusive')).toBe(true);
+      } finally {
+        execFileSync('ip', ['netns', 'del', ns]);
+      }
+    });
+  }
+});
