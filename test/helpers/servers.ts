@@ -8,12 +8,12 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
 
-/** A TCP server on a free loopback port that accepts and closes. */
-export async function listenTcp(host = '127.0.0.1'): Promise<{ server: Server; port: number }> {
+/** A TCP server on loopback (a free port unless given) that accepts and closes. */
+export async function listenTcp(host = '127.0.0.1', port = 0): Promise<{ server: Server; port: number }> {
   const server = createServer((socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return { server, port: (server.address() as AddressInfo).port };
 }
@@ -29,11 +29,11 @@ export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** A UDP echo server on a free loopback port. */
-export async function listenUdpEcho(host = '127.0.0.1'): Promise<{ socket: UdpSocket; port: number }> {
+/** A UDP echo server on loopback (a free port unless given). */
+export async function listenUdpEcho(host = '127.0.0.1', port = 0): Promise<{ socket: UdpSocket; port: number }> {
   const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
   socket.on('message', (message, rinfo) => socket.send(message.length > 0 ? message : Buffer.from('pong'), rinfo.port, rinfo.address));
-  await new Promise<void>((resolve) => socket.bind(0, host, () => resolve()));
+  await new Promise<void>((resolve) => socket.bind(port, host, () => resolve()));
   return { socket, port: socket.address().port };
 }
 
