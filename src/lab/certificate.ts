@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 
 /**
@@ -10,6 +10,7 @@ export interface LabCertificate {
   readonly key: string;
   readonly cert: string;
   readonly notAfter: Date;
+  readonly commonName: string;
 }
 
 export interface CertificateRequest {
@@ -18,6 +19,8 @@ export interface CertificateRequest {
   readonly altNames: readonly string[];
   /** Days from now until the certificate expires (negative: already expired). */
   readonly validDays: number;
+  /** A certificate authority that may sign others (the lab's root). */
+  readonly authority?: boolean;
 }
 
 function length(n: number): Buffer {
@@ -71,10 +74,20 @@ function subjectAltName(altNames: readonly string[]): Buffer {
   return sequence(oid('2.5.29.17'), tlv(0x04, sequence(...entries)));
 }
 
+/** basicConstraints cA=TRUE and keyUsage keyCertSign+cRLSign, both critical. */
+function authorityExtensions(): Buffer[] {
+  const critical = tlv(0x01, Buffer.from([0xff]));
+  return [
+    sequence(oid('2.5.29.19'), critical, tlv(0x04, sequence(tlv(0x01, Buffer.from([0xff]))))),
+    sequence(oid('2.5.29.15'), critical, tlv(0x04, tlv(0x03, Buffer.from([0x01, 0x06])))),
+  ];
+}
+
 const ECDSA_WITH_SHA256 = sequence(oid('1.2.840.10045.4.3.2'));
 const DAY_MS = 86_400_000;
 
-export function makeCertificate(request: CertificateRequest): LabCertificate {
+/** A certificate for `request`, signed by `issuer` (or by itself when none is given). */
+export function makeCertificate(request: CertificateRequest, issuer?: LabCertificate): LabCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const now = Date.now();
   const notBefore = new Date(Math.min(now - DAY_MS, now + request.validDays * DAY_MS - DAY_MS));
@@ -83,14 +96,14 @@ export function makeCertificate(request: CertificateRequest): LabCertificate {
     tlv(0xa0, integer(Buffer.from([2]))),
     integer(randomBytes(12)),
     ECDSA_WITH_SHA256,
-    name(request.commonName),
+    name(issuer?.commonName ?? request.commonName),
     sequence(time(notBefore), time(notAfter)),
     name(request.commonName),
     publicKey.export({ type: 'spki', format: 'der' }),
-    tlv(0xa3, sequence(subjectAltName(request.altNames))),
+    tlv(0xa3, sequence(...(request.altNames.length > 0 ? [subjectAltName(request.altNames)] : []), ...(request.authority ? authorityExtensions() : []))),
   );
-  const signature = sign('sha256', tbs, privateKey);
+  const signature = sign('sha256', tbs, issuer ? createPrivateKey(issuer.key) : privateKey);
   const der = sequence(tbs, ECDSA_WITH_SHA256, tlv(0x03, Buffer.from([0]), signature));
   const cert = new X509Certificate(der).toString();
-  return { key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), cert, notAfter };
+  return { key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), cert, notAfter, commonName: request.commonName };
 }

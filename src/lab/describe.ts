@@ -10,7 +10,7 @@ export const LAB_FAULTS: readonly string[] = [
 ];
 
 /** What a running lab prints: its hosts, where they listen, and how to scan them. */
-export function describeLab(organization: LabOrganization, hosts: readonly RunningHost[], topologyFile: string, command = 'exchange-ports'): string {
+export function describeLab(organization: LabOrganization, hosts: readonly RunningHost[], files: { topology: string; authority: string }, command = 'exchange-ports'): string {
   const rows = hosts.map(({ host, ports }) => [
     host.name,
     host.role,
@@ -28,9 +28,10 @@ export function describeLab(organization: LabOrganization, hosts: readonly Runni
     '',
     ...LAB_FAULTS,
     '',
-    `Topology: ${topologyFile}`,
+    `Topology: ${files.topology}`,
+    `The lab's root certificate (it signed every host's): ${files.authority}`,
     'Scan it from another terminal:',
-    ...labVantages(organization).map((vantage) => `  ${command} scan -t ${topologyFile} --from ${fromArgument(vantage)}`),
+    ...labVantages(organization).map((vantage) => `  ${command} scan -t ${files.topology} --from ${fromArgument(vantage)} --ca ${files.authority}`),
     '',
     'Stop it with Ctrl+C.',
     '',

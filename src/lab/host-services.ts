@@ -1,4 +1,4 @@
-import { makeCertificate } from './certificate.js';
+import { makeCertificate, type LabCertificate } from './certificate.js';
 import { startDnsService } from './dns-service.js';
 import { startLineService } from './line-service.js';
 import type { Listener } from './listener.js';
@@ -17,11 +17,11 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
-function serviceStarter(lab: LabOrganization, host: LabHost) {
+function serviceStarter(lab: LabOrganization, host: LabHost, issuer?: LabCertificate) {
   const altNames = [host.name, ...(host.external ? [host.external] : []), host.address];
-  const keyPair = makeCertificate({ commonName: host.name, altNames, validDays: 365 });
+  const keyPair = makeCertificate({ commonName: host.name, altNames, validDays: 365 }, issuer);
   const webKeyPair =
-    host.webCertificateDays === 365 ? keyPair : makeCertificate({ commonName: host.name, altNames, validDays: host.webCertificateDays });
+    host.webCertificateDays === 365 ? keyPair : makeCertificate({ commonName: host.name, altNames, validDays: host.webCertificateDays }, issuer);
   const publicName = host.external ?? host.name;
   const server = shortName(host).toUpperCase();
   const smtpFlavor = host.role === 'edge' ? 'edge' : host.role === 'internet' ? 'internet' : 'frontend';
@@ -53,9 +53,12 @@ function serviceStarter(lab: LabOrganization, host: LabHost) {
   };
 }
 
-/** Starts every service of one host; on any failure, stops what started and rethrows. */
-export async function startHost(lab: LabOrganization, host: LabHost, standardPorts: boolean): Promise<RunningHost> {
-  const start = serviceStarter(lab, host);
+/**
+ * Starts every service of one host; on any failure, stops what started and rethrows. Its
+ * certificates are signed by `issuer` (the lab's root), or self-signed when there is none.
+ */
+export async function startHost(lab: LabOrganization, host: LabHost, standardPorts: boolean, issuer?: LabCertificate): Promise<RunningHost> {
+  const start = serviceStarter(lab, host, issuer);
   const listeners: Listener[] = [];
   const ports: Partial<Record<LabService, number>> = {};
   const stop = async () => {

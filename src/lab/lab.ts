@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeCertificate } from './certificate.js';
 import { startHost, type RunningHost } from './host-services.js';
 import type { LabOrganization } from './organization.js';
 import { topologyYaml } from './topology-file.js';
@@ -10,6 +11,9 @@ export interface RunningLab {
   readonly hosts: readonly RunningHost[];
   /** The topology file describing the running lab (in a temporary directory). */
   readonly topologyFile: string;
+  /** The lab's root certificate (PEM), which signed every host's certificate, and its file. */
+  readonly authority: string;
+  readonly authorityFile: string;
   readonly topologyText: string;
   stop(): Promise<void>;
 }
@@ -28,11 +32,14 @@ export async function startLab(organization: LabOrganization, options: StartLabO
     await rm(directory, { recursive: true, force: true });
   };
   try {
-    for (const host of organization.hosts) hosts.push(await startHost(organization, host, options.standardPorts ?? false));
+    const root = makeCertificate({ commonName: `${organization.organization} lab root`, altNames: [], validDays: 365, authority: true });
+    const authorityFile = join(directory, 'lab-ca.pem');
+    await writeFile(authorityFile, root.cert);
+    for (const host of organization.hosts) hosts.push(await startHost(organization, host, options.standardPorts ?? false, root));
     const topologyText = topologyYaml(organization, new Map(hosts.map((running) => [running.host.name, running.ports])));
     const topologyFile = join(directory, 'topology.yaml');
     await writeFile(topologyFile, topologyText);
-    return { organization, hosts, topologyFile, topologyText, stop };
+    return { organization, hosts, topologyFile, topologyText, authority: root.cert, authorityFile, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -29,7 +29,7 @@ export interface LabHost {
   readonly external?: string;
   /** What listens on this host. */
   readonly services: readonly LabService[];
-  /** Days until this host's web certificate expires. */
+  /** Days until this host's web certificate expires (365: the host's one certificate serves). */
   readonly webCertificateDays: number;
   /** Fault: the client connector offers AUTH LOGIN before STARTTLS. */
   readonly authBeforeTls: boolean;
@@ -92,7 +92,8 @@ export function contoso(addresses: LabAddresses): LabOrganization {
     },
     hosts: [
       host({ role: 'mailbox', name: 'mbx01.contoso.lab', address: addresses.mbx01, services: MAILBOX_SERVICES, authBeforeTls: true }),
-      host({ role: 'mailbox', name: 'mbx02.contoso.lab', address: addresses.mbx02, services: MAILBOX_SERVICES, webCertificateDays: 10 }),
+      // Half a day over 10, so that it reads "expires in 10 days" while the lab runs.
+      host({ role: 'mailbox', name: 'mbx02.contoso.lab', address: addresses.mbx02, services: MAILBOX_SERVICES, webCertificateDays: 10.5 }),
       host({ role: 'edge', name: 'edge01.contoso.lab', address: addresses.edge01, services: ['smtp', 'edgesync'] }),
       host({ role: 'dns', name: 'dns01.contoso.lab', address: addresses.dns01, services: ['dns'] }),
       host({ role: 'domain-controller', name: 'dc01.contoso.lab', address: addresses.dc01 }),

@@ -8,8 +8,12 @@ export function releaseTcp(socket: Socket): void {
   socket.destroy();
 }
 
+/**
+ * Only our own listeners go: dgram keeps internal 'listening' listeners that a close during
+ * connect waits on, and removing those would leave the socket open for good.
+ */
 export function releaseUdp(socket: UdpSocket): void {
-  socket.removeAllListeners();
+  for (const event of ['message', 'error', 'connect']) socket.removeAllListeners(event);
   socket.on('error', () => undefined);
   try {
     socket.close();

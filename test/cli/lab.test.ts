@@ -27,7 +27,7 @@ describe('exchange-ports lab', () => {
         child.once('exit', (code) => reject(new Error(`lab exited with ${code}: ${stderr}`)));
       });
       const topologyFile = /^Topology: (.+)$/m.exec(stdout)?.[1] ?? '';
-      expect(stdout).toContain(`exchange-ports scan -t ${topologyFile} --from edge:edge01.contoso.lab`);
+      expect(stdout).toMatch(new RegExp(`exchange-ports scan -t ${topologyFile} --from edge:edge01\\.contoso\\.lab --ca /\\S+/lab-ca\\.pem`));
       const topology = parse(await readFile(topologyFile, 'utf8')) as { hosts: { edge: { address: string; ports: { smtp: number } }[] } };
       const edge = topology.hosts.edge[0];
       const greeting = await new Promise<string>((resolve, reject) => {
@@ -62,6 +62,12 @@ describe('exchange-ports lab', () => {
     expect(verdictsOf('edge.edgesync')).toEqual(new Set(['pass']));
     expect(verdictsOf('edge.inbound')).toEqual(new Set(['pass']));
     expect(verdictsOf('perimeter.internet-to-mailbox-smtp')).toEqual(new Set(['exposed']));
+    const findingsOf = (flow: string) =>
+      result.checks.filter((check) => check.flow === flow).flatMap((check) => check.findings.map((found) => `${check.destination.host} ${found.id}`));
+    expect(findingsOf('client.smtp-submission')).toEqual(['127.0.0.2 smtp.basic-auth-before-tls']);
+    expect(findingsOf('client.https')).toEqual(['127.0.0.3 tls.expiring']);
+    // Every certificate chains to the lab's root, which the scan trusts: no self-signed noise.
+    expect(result.checks.flatMap((check) => check.findings).filter((found) => found.id.startsWith('tls.') && found.id !== 'tls.expiring')).toEqual([]);
     expect(code).toBe(1);
   }, 20_000);
 

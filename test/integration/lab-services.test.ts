@@ -202,9 +202,20 @@ describe('lab web', () => {
     const certificate = new X509Certificate(socket.getPeerX509Certificate()?.raw ?? Buffer.alloc(0));
     socket.destroy();
     const days = (Date.parse(certificate.validTo) - Date.now()) / 86_400_000;
-    expect(days).toBeGreaterThan(9);
-    expect(days).toBeLessThanOrEqual(10);
+    expect(days).toBeGreaterThan(10);
+    expect(days).toBeLessThanOrEqual(10.5);
     expect(certificate.subjectAltName).toContain('DNS:mbx02.contoso.lab');
+  });
+
+  test('every host certificate chains to the lab root and names the host address', async () => {
+    const https = connectTls({ host: '127.0.0.2', port: portOf('mbx01.contoso.lab', 'https'), ca: [lab.authority], servername: 'mbx01.contoso.lab' });
+    await new Promise((resolve, reject) => {
+      https.once('secureConnect', resolve);
+      https.once('error', reject);
+    });
+    expect(https.authorized).toBe(true);
+    expect(https.getPeerCertificate().issuer.CN).toBe('contoso lab root');
+    https.destroy();
   });
 });
 

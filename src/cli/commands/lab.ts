@@ -7,11 +7,13 @@ import { defaultProbers } from '../../probe/engine.js';
 import { exitCode, formatters, FORMATS, type Format } from '../../report/index.js';
 import { mergeResults } from '../../report/merge.js';
 import { loadTopology } from '../../topology/load.js';
+import { FINDING_DEFAULTS } from '../../verdict/findings/index.js';
 import type { ScanResult } from '../../verdict/types.js';
 import { dnsServersFor } from '../dns-servers.js';
 import { ENGINE_DEFAULTS, toEngineOptions } from '../engine-options.js';
 import { UsageError } from '../errors.js';
 import { scanTopology } from '../run-scan.js';
+import { toServiceSetup } from '../service-options.js';
 import { trapSignals } from '../signals.js';
 import { TOOL } from '../version.js';
 
@@ -23,6 +25,7 @@ interface Args {
 
 /** Everything on loopback answers at once; the deadline keeps `npm start` short whatever happens. */
 const LAB_DEADLINE_SECONDS = 8;
+const LAB_SERVICE_TIMEOUT_MS = 3000;
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -38,6 +41,13 @@ function untilSignal(): Promise<void> {
 
 async function scanLab(lab: RunningLab, signal: AbortSignal): Promise<ScanResult[]> {
   const topology = await loadTopology(lab.topologyFile);
+  const services = await toServiceSetup({
+    ca: [lab.authorityFile],
+    'cert-warn-days': FINDING_DEFAULTS.certWarnDays,
+    'cert-crit-days': FINDING_DEFAULTS.certCritDays,
+    'service-timeout': LAB_SERVICE_TIMEOUT_MS,
+    'legacy-tls': true,
+  });
   return Promise.all(
     labVantages(lab.organization).map((vantage) => {
       const engine = toEngineOptions(
@@ -55,7 +65,12 @@ async function scanLab(lab: RunningLab, signal: AbortSignal): Promise<ScanResult
         },
         { dnsServers: dnsServersFor(topology, vantage) },
       );
-      return scanTopology(topology, vantage, { engine, probers: defaultProbers(engine), signal });
+      return scanTopology(topology, vantage, {
+        engine,
+        probers: { ...defaultProbers(engine), ...services.probers },
+        findings: services.findings,
+        signal,
+      });
     }),
   );
 }
@@ -73,7 +88,7 @@ export const labCommand: CommandModule<object, Args> = {
     const lab = await startLab(contoso(loopbackAddresses()), { standardPorts: args['standard-ports'] });
     try {
       if (!args.scan) {
-        process.stdout.write(describeLab(lab.organization, lab.hosts, lab.topologyFile));
+        process.stdout.write(describeLab(lab.organization, lab.hosts, { topology: lab.topologyFile, authority: lab.authorityFile }));
         await untilSignal();
         return;
       }

@@ -1,0 +1,22 @@
+import type { Namespace, NetnsLab } from './netns-lab.js';
+
+export type FirewallAction = 'accept' | 'reset' | 'admin' | 'unreachable' | 'drop';
+export interface PolicyEntry {
+  readonly address: string;
+  readonly port: number;
+  readonly transport: 'tcp' | 'udp';
+  readonly action: FirewallAction;
+}
+export interface Services {
+  readonly tcp?: readonly number[];
+  readonly udp?: readonly number[];
+  readonly dns?: readonly number[];
+}
+export declare const SCANNER: string;
+export declare function targetAddress(index: number): string;
+export declare function createFirewallLab(spec: { targets: number; policy: readonly PolicyEntry[]; services: Services }): Promise<{
+  lab: NetnsLab;
+  scanner: Namespace;
+  firewall: Namespace;
+  target: Namespace;
+}>;

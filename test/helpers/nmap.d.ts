@@ -1,0 +1,2 @@
+import type { Namespace } from './netns-lab.js';
+export declare function nmapStates(namespace: Namespace, args: readonly string[]): Promise<Map<string, string>>;

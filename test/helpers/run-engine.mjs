@@ -1,0 +1,31 @@
+// Runs the built engine (dist/) in this process, for namespaces and low ulimits.
+// stdin: JSON {"targets":[[host, port, transport, probe?, lookup?]...], "options":{...EngineOptions}}.
+// stdout: one JSON line {"observations":[{host,address,port,transport,state,attempts,error}], partial, control, couldNotScan, peakRssBytes}.
+import { defaultProbers, runEngine } from '../../dist/probe/engine.js';
+
+let input = '';
+for await (const chunk of process.stdin) input += chunk;
+const { targets, options } = JSON.parse(input);
+const checks = targets.map(([host, port, transport, probe = transport, lookup = 'address'], index) => ({
+  id: `lab:${index}:${host}:${port}/${transport}`, flow: 'lab', flows: ['lab'], table: 'ground-rules',
+  source: { role: 'mailbox' }, destination: { role: 'edge', host, lookup },
+  port, transport, expectation: 'required', probe, implicitTls: false, purpose: 'lab', component: 'lab', needsListener: true, why: 'lab',
+}));
+const run = await runEngine(checks, options, defaultProbers(options));
+process.stdout.write(
+  `${JSON.stringify({
+    observations: run.observations.map(({ check, observation }) => ({
+      host: check.destination.host,
+      address: observation.address,
+      port: check.port,
+      transport: check.transport,
+      state: observation.state,
+      attempts: observation.attempts,
+      error: observation.error,
+    })),
+    partial: run.partial,
+    control: run.control.length,
+    couldNotScan: run.couldNotScan,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  })}\n`,
+);
