@@ -21,7 +21,7 @@ if (process.getuid?.() !== 0) {
       `Firewall: ip netns exec ${lab.firewallNamespace} nft list ruleset`,
       'Scan it:',
       ...labVantages(lab.organization).map(
-        (vantage) => `  ip netns exec ${lab.vantage(vantage.role).namespace} node ${bin} scan -t ${lab.topologyFile} --from ${fromArgument(vantage)}`,
+        (vantage) => `  ip netns exec ${lab.vantage(vantage.role).namespace} node ${bin} scan -t ${lab.topologyFile} --from ${fromArgument(vantage)} --ca ${lab.authorityFile}`,
       ),
       '',
       'Stop it with Ctrl+C (everything is removed).',

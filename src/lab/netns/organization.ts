@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { MODEL, type Model } from '../../model/index.js';
 import type { Role } from '../../model/types.js';
 import { healthyContoso, shortName, type LabAddresses, type LabOrganization } from '../organization.js';
+import { makeCertificate } from '../certificate.js';
 import { topologyYaml } from '../topology-file.js';
 import { mustRun, runCommand, type CommandResult } from './command.js';
 import { DAEMON_NAMES, installed, type Daemon } from './daemons.js';
@@ -43,6 +44,8 @@ export interface NetnsLab {
   readonly organization: LabOrganization;
   readonly directory: string;
   readonly topologyFile: string;
+  /** The lab root's certificate (PEM): scans given it with --ca trust every lab host. */
+  readonly authorityFile: string;
   readonly firewallNamespace: string;
   /** The rules a correct firewall has, generated from the model. */
   readonly correctRules: readonly AllowRule[];
@@ -121,7 +124,9 @@ export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab>
   const firewallNamespace = namespaceOf('fw');
   const scannerNamespace = namespaceOf('inet');
 
+  const stops: (readonly string[])[] = [];
   const destroy = async () => {
+    for (const [namespace = '', ...command] of stops) await runCommand('ip', ['netns', 'exec', namespace, ...command]);
     await Promise.all(children.map(stopChild));
     for (const name of namespaces.reverse()) await removeNamespace(name);
     await rm(directory, { recursive: true, force: true });
@@ -146,6 +151,9 @@ export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab>
     await ip('-n', name, 'link', 'set', 'eth0', 'up');
     await ip('-n', name, 'route', 'add', `${GATEWAY}/32`, 'dev', 'eth0');
     await ip('-n', name, 'route', 'add', 'default', 'via', GATEWAY, 'dev', 'eth0');
+    // Port-unreachable answers for every UDP probe: the kernel's ICMP rate limit would turn some
+    // "closed" into silence from one scan to the next.
+    await mustRun('ip', ['netns', 'exec', name, 'sysctl', '-qw', 'net.ipv4.icmp_ratelimit=0', 'net.ipv4.icmp_msgs_per_sec=100000']);
     // `ip netns exec` puts /etc/netns/NAME/resolv.conf in place of /etc/resolv.conf.
     await mkdir(join('/etc/netns', name), { recursive: true });
     await writeFile(join('/etc/netns', name, 'resolv.conf'), `nameserver ${resolver}\n`);
@@ -174,7 +182,10 @@ export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab>
     }
     await link('inet', SCANNER, NETNS_ADDRESSES.mx);
 
-    await startServices({ organization, directory, daemons, namespaceOf: (host) => hostNamespaces.get(host.name) ?? '', children });
+    const authority = makeCertificate({ commonName: `${organization.organization} lab root`, altNames: [], validDays: 365, authority: true });
+    const authorityFile = join(directory, 'lab-ca.pem');
+    await writeFile(authorityFile, authority.cert);
+    await startServices({ organization, directory, authority, daemons, namespaceOf: (host) => hostNamespaces.get(host.name) ?? '', children, stops });
 
     const topologyFile = join(directory, 'topology.yaml');
     await writeFile(topologyFile, topologyYaml(organization, new Map()));
@@ -187,7 +198,7 @@ export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab>
       if (!host || !namespace) throw new Error(`netns lab: no ${role} host to scan from`);
       return { namespace, host: host.name };
     };
-    return { tag, organization, directory, topologyFile, firewallNamespace, correctRules, daemons, vantage, setFirewall, exec, destroy };
+    return { tag, organization, directory, topologyFile, authorityFile, firewallNamespace, correctRules, daemons, vantage, setFirewall, exec, destroy };
   } catch (error) {
     await destroy();
     throw error;

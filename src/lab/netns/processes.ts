@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LabCertificate } from '../certificate.js';
 import type { LabHost, LabOrganization } from '../organization.js';
+import { runCommand } from './command.js';
 import { prepare, replaces, type Daemon, type Launch } from './daemons.js';
 
 function projectRoot(): string {
@@ -14,6 +16,20 @@ function projectRoot(): string {
     directory = parent;
   }
   return directory;
+}
+
+/** Resolves once something listens on the TCP port inside the namespace (`ss`). */
+async function waitForListening(namespace: string, address: string, port: number, child: ChildProcess, what: string): Promise<void> {
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout?.resume();
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (child.exitCode !== null) throw new Error(`${what}: exited with ${child.exitCode}: ${output.trim()}`);
+    const { stdout } = await runCommand('ip', ['netns', 'exec', namespace, 'ss', '-ltnH']);
+    if (stdout.includes(`${address}:${port} `)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what}: not listening on ${address}:${port} after 10 s`);
 }
 
 function waitForReady(child: ChildProcess, what: string, ready: RegExp): Promise<void> {
@@ -50,11 +66,15 @@ export function stopChild(child: ChildProcess): Promise<void> {
 export interface ServicesOptions {
   readonly organization: LabOrganization;
   readonly directory: string;
+  /** The lab's root: it signs every certificate, the daemons' and the lab's own. */
+  readonly authority: LabCertificate;
   /** Debian daemons that serve in place of the lab's own services. */
   readonly daemons: readonly Daemon[];
   readonly namespaceOf: (host: LabHost) => string;
   /** Every process started is added here, so that the caller can stop it even after a failure. */
   readonly children: ChildProcess[];
+  /** Commands (namespace first) that stop a daemon in its own way; the caller runs them first. */
+  readonly stops: (readonly string[])[];
 }
 
 /**
@@ -68,24 +88,29 @@ export async function startServices(options: ServicesOptions): Promise<void> {
   const nodeServed = organization.hosts.map((host) => {
     const taken = new Set(daemons.flatMap((daemon) => replaces(daemon, host)));
     for (const daemon of daemons) {
-      if (replaces(daemon, host).length > 0) launches.push({ host, launch: prepare(daemon, organization, host, directory) });
+      if (replaces(daemon, host).length > 0) launches.push({ host, launch: prepare(daemon, organization, host, directory, options.authority) });
     }
     return { ...host, services: host.services.filter((service) => !taken.has(service)) };
   });
   const organizationFile = join(directory, 'organization.json');
   await writeFile(organizationFile, JSON.stringify({ ...organization, hosts: nodeServed }));
+  const authorityFile = join(directory, 'lab-ca.json');
+  await writeFile(authorityFile, JSON.stringify(options.authority), { mode: 0o600 });
   const serveHost = join(projectRoot(), 'dist', 'lab', 'netns', 'serve-host.js');
   for (const host of nodeServed) {
     if (host.services.length > 0 || host.windowsPorts.length > 0) {
-      launches.push({ host, launch: Promise.resolve({ command: [process.execPath, serveHost, organizationFile, host.name], ready: /^ready$/m }) });
+      launches.push({ host, launch: Promise.resolve({ command: [process.execPath, serveHost, organizationFile, host.name, authorityFile], ready: /^ready$/m }) });
     }
   }
   await Promise.all(
     launches.map(async ({ host, launch }) => {
-      const { command, ready } = await launch;
+      const { command, ready, stop } = await launch;
       const child = spawn('ip', ['netns', 'exec', options.namespaceOf(host), ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
       options.children.push(child);
-      await waitForReady(child, `lab host ${host.name} (${command[0]})`, ready);
+      if (stop) options.stops.push([options.namespaceOf(host), ...stop]);
+      const what = `lab host ${host.name} (${command[0]})`;
+      if (ready instanceof RegExp) await waitForReady(child, what, ready);
+      else await waitForListening(options.namespaceOf(host), host.address, ready.listening, child, what);
     }),
   );
 }
