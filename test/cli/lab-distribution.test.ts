@@ -41,7 +41,7 @@ beforeAll(async () => {
   bundleDirectory = await mkdtemp(join(tmpdir(), 'exchange-ports-bundle-'));
   // npm test has compiled dist/; rebuilding it here (prepack) would rewrite files that tests
   // running alongside are loading, so only the bundle is made, and pack skips its scripts.
-  await run(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], { cwd: ROOT });
+  await run(process.execPath, [join(ROOT, 'esbuild.config.mjs')], { cwd: ROOT });
   await run(npm, ['pack', '--silent', '--ignore-scripts', '--pack-destination', packDirectory], { cwd: ROOT });
 }, 120_000);
 

@@ -2,13 +2,13 @@
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 
-const outfile = new URL('../dist/exchange-ports.mjs', import.meta.url).pathname;
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const outfile = new URL('./dist/exchange-ports.mjs', import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 await build({
   stdin: {
     contents: "import { main } from './src/cli/main.ts';\nawait main(process.argv.slice(2));\n",
-    resolveDir: new URL('..', import.meta.url).pathname,
+    resolveDir: new URL('.', import.meta.url).pathname,
     sourcefile: 'exchange-ports-bundle.ts',
     loader: 'ts',
   },
