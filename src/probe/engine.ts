@@ -91,6 +91,7 @@ interface Probe {
   readonly kind: ProbeKind;
   readonly prober: Prober;
   readonly host: Host;
+  readonly hostName?: string;
   attempts: number;
   result?: Observation;
 }
@@ -194,6 +195,7 @@ export async function runEngine(
       address: probe.address,
       port: probe.check.port,
       transport: probe.check.transport,
+      ...(probe.hostName ? { hostName: probe.hostName } : {}),
       timeoutMs: engineTimed ? bounds.maxMs : Math.max(currentTimeout(host), options.timeoutMs),
     };
     let wait: LiveWait | undefined;
@@ -299,7 +301,10 @@ export async function runEngine(
       }
       const kind: ProbeKind = probers[check.probe] ? check.probe : check.transport;
       const prober = probers[kind];
-      const probes: Probe[] = resolution.addresses.map((address) => ({ check, address, kind, prober: prober ?? tcpProber, host: hostOf(address), attempts: 0 }));
+      const probes: Probe[] = resolution.addresses.map((address) => {
+        const hostName = resolution.names?.[address];
+        return { check, address, kind, prober: prober ?? tcpProber, host: hostOf(address), attempts: 0, ...(hostName ? { hostName } : {}) };
+      });
       probesByCheck.set(check, probes);
       total += probes.length;
       for (const probe of probes) {
@@ -356,7 +361,10 @@ export async function runEngine(
       for (const probe of probes) {
         observations.push({
           check,
-          observation: probe.result ?? { state: 'error', address: probe.address, attempts: probe.attempts, error: unfinished },
+          observation: {
+            ...(probe.result ?? { state: 'error', address: probe.address, attempts: probe.attempts, error: unfinished }),
+            ...(probe.hostName ? { hostName: probe.hostName } : {}),
+          },
         });
       }
     }

@@ -7,7 +7,7 @@ import { TextSession } from './text-session.js';
 import type { TlsClientOptions } from './tls-handshake.js';
 import { probeLegacyTls } from './tls-legacy.js';
 import type { TlsFacts } from './tls-facts.js';
-import type { ProbeTarget, Prober, ServiceFacts } from './types.js';
+import { serverName, type ProbeTarget, type Prober, type ServiceFacts } from './types.js';
 
 /** The Exchange virtual directories asked for on 443, and the root asked for on 80. */
 export const EXCHANGE_PATHS: readonly string[] = [
@@ -82,7 +82,7 @@ async function get(
   options: HttpProberOptions,
   signal: AbortSignal,
 ): Promise<{ response: HttpResponseFacts; tls?: TlsFacts }> {
-  const host = target.check.destination.host;
+  const host = serverName(target);
   const session = new TextSession(socket, options, signal);
   let tls: TlsFacts | undefined;
   const headers: Record<string, string[]> = {};
@@ -146,7 +146,7 @@ async function httpDialogue(first: Socket, target: ProbeTarget, options: HttpPro
     if (tls?.handshake === 'failed') break;
   }
   if (tls?.handshake === 'ok' && options.legacyCheck && !signal.aborted) {
-    tls = { ...tls, legacy: await probeLegacyTls(target.address, target.port, target.check.destination.host, target.timeoutMs, options, signal) };
+    tls = { ...tls, legacy: await probeLegacyTls(target.address, target.port, serverName(target), target.timeoutMs, options, signal) };
   }
   const feServer = firstHeader(responses, 'x-feserver');
   const owaVersion = firstHeader(responses, 'x-owa-version');

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { deadline, failureFacts, ProbeFailure, type Deadline, type DialogueFailure } from './deadline.js';
 import { TextSession, type DialogueFacts, type DialogueOptions } from './text-session.js';
 import { withLegacyTls } from './tls-legacy.js';
-import type { ProbeTarget } from './types.js';
+import { serverName, type ProbeTarget } from './types.js';
 import type { TlsFacts } from './tls-facts.js';
 
 export type MailAccessOptions = DialogueOptions;
@@ -144,10 +144,11 @@ export async function mailAccessFacts(
   options: MailAccessOptions,
   signal: AbortSignal,
 ): Promise<MailAccessFacts> {
-  const { implicitTls, destination } = target.check;
-  const facts = await mailAccessDialogue(socket, protocol(), implicitTls, destination.host, options, signal);
+  const { implicitTls } = target.check;
+  const name = serverName(target);
+  const facts = await mailAccessDialogue(socket, protocol(), implicitTls, name, options, signal);
   if (!options.legacyCheck || (!implicitTls && !options.starttls)) return facts;
   return withLegacyTls(facts, target, signal, (again, limits) =>
-    mailAccessDialogue(again, protocol(), implicitTls, destination.host, { ...options, limits }, signal),
+    mailAccessDialogue(again, protocol(), implicitTls, name, { ...options, limits }, signal),
   );
 }

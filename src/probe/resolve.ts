@@ -15,7 +15,13 @@ export interface ResolveOptions {
 }
 
 /** Every address a destination stands for, in order, or why there is none. */
-export type Resolution = { readonly addresses: readonly string[] } | { readonly error: string };
+export type Resolution =
+  | {
+      readonly addresses: readonly string[];
+      /** For MX destinations: the mail host each address belongs to (SNI, EHLO and certificate name). */
+      readonly names?: Readonly<Record<string, string>>;
+    }
+  | { readonly error: string };
 
 const RCODE_NAMES: Readonly<Record<number, string>> = { 1: 'FORMERR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 4: 'NOTIMP', 5: 'REFUSED' };
 export const rcodeName = (rcode: number): string => (rcode === 0 ? 'NOERROR' : (RCODE_NAMES[rcode] ?? `RCODE${rcode}`));
@@ -99,8 +105,13 @@ async function resolveUnguarded(destination: Destination, options: ResolveOption
   if ('error' in mx) return mx;
   if (mx.exchanges.length === 0) return { error: `${host}: no MX record` };
   const resolved = await Promise.all(mx.exchanges.map((exchange) => addressesOf(exchange, options)));
-  const addresses = [...new Set(resolved.flatMap((resolution) => ('addresses' in resolution ? resolution.addresses : [])))];
-  if (addresses.length > 0) return { addresses };
+  const names: Record<string, string> = {};
+  resolved.forEach((resolution, index) => {
+    if (!('addresses' in resolution)) return;
+    for (const address of resolution.addresses) names[address] ??= mx.exchanges[index] as string;
+  });
+  const addresses = Object.keys(names);
+  if (addresses.length > 0) return { addresses, names };
   return { error: resolved.map((resolution) => ('error' in resolution ? resolution.error : '')).join(', ') };
 }
 

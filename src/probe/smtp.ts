@@ -8,7 +8,7 @@ import { runService } from './service-run.js';
 import { TextSession, type DialogueFacts, type DialogueOptions } from './text-session.js';
 import { withLegacyTls } from './tls-legacy.js';
 import type { TlsFacts } from './tls-facts.js';
-import type { Prober, ServiceFacts } from './types.js';
+import { serverName, type Prober, type ServiceFacts } from './types.js';
 
 export interface SmtpProberOptions extends DialogueOptions, ReplyLimits {
   readonly ehloName: string;
@@ -214,7 +214,7 @@ function smtpFacts(session: SmtpSession, implicitTls: boolean): SmtpFacts {
 export function makeSmtpProber(options: SmtpProberOptions = SMTP_DEFAULTS): Prober {
   return (target, signal) =>
     runService(target, signal, options.sessionTimeoutMs, async (socket, session) => {
-      const where = { hostName: target.check.destination.host, implicitTls: target.check.implicitTls };
+      const where = { hostName: serverName(target), implicitTls: target.check.implicitTls };
       const facts = await smtpDialogue(socket, where, options, session);
       if (!options.legacyCheck || (!options.starttls && !where.implicitTls)) return facts;
       return withLegacyTls(facts, target, session, (again, limits) => smtpDialogue(again, where, { ...options, limits }, session));

@@ -29,7 +29,7 @@ export interface LegacyTlsFacts {
 export interface TlsFacts {
   readonly handshake: 'ok' | 'failed';
   readonly failure?: DialogueFailure;
-  /** The name the certificate must match: the check's destination host. */
+  /** The name the certificate must match: the destination host, or the MX host it was found under. */
   readonly hostName: string;
   readonly version?: string;
   readonly cipher?: string;

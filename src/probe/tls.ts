@@ -3,7 +3,7 @@ import { runService } from './service-run.js';
 import { handshakeFacts, type TlsClientOptions } from './tls-handshake.js';
 import { probeLegacyTls } from './tls-legacy.js';
 import type { TlsFacts } from './tls-facts.js';
-import type { ProbeTarget, Prober, ServiceFacts } from './types.js';
+import { serverName, type ProbeTarget, type Prober, type ServiceFacts } from './types.js';
 
 export interface TlsProberOptions extends TlsClientOptions {
   readonly sessionTimeoutMs: number;
@@ -25,7 +25,7 @@ export async function implicitTlsFacts(
   socket: Socket,
   signal: AbortSignal,
 ): Promise<TlsFacts> {
-  const hostName = target.check.destination.host;
+  const hostName = serverName(target);
   const now = options.now?.() ?? new Date();
   const { facts, socket: tlsSocket } = await handshakeFacts(socket, hostName, options, signal, now);
   tlsSocket?.destroy();

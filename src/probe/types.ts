@@ -15,6 +15,8 @@ export interface Observation {
   readonly attempts: number;
   readonly error?: string;
   readonly service?: ServiceFacts;
+  /** The host name the address was found under, when it is not the destination's (an MX host). */
+  readonly hostName?: string;
 }
 
 export interface ProbeTarget {
@@ -23,8 +25,15 @@ export interface ProbeTarget {
   readonly address: string;
   readonly port: number;
   readonly transport: Transport;
+  /** The name to present and match (SNI, EHLO, certificate) when it is not the destination's: an MX host. */
+  readonly hostName?: string;
   /** Time allowed for this attempt, in ms. */
   readonly timeoutMs: number;
 }
 
 export type Prober = (target: ProbeTarget, signal: AbortSignal) => Promise<Observation>;
+
+/** The name a service at this target should answer to: the MX host for MX destinations, else the destination's. */
+export function serverName(target: ProbeTarget): string {
+  return target.hostName ?? target.check.destination.host;
+}

@@ -9,10 +9,23 @@ const GOOD: ReadonlySet<Verdict> = new Set(['pass', 'warn']);
 /** Facts that change on every run without anything having changed. */
 const VOLATILE = /^(daysLeft|rtt\w*|\w*Ms|\w*At|at|now|time|timestamp|elapsed\w*|duration\w*)$/;
 /** An RFC 5322 date, as Exchange puts in its SMTP greeting ("ready at Fri, 27 Nov 2026 ..."). */
-const MAIL_DATE = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}(?: \([A-Z]+\))?/g;
+const MAIL_DATE =
+  /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|UT|GMT|[A-Z]{3})(?: \([A-Za-z ]+\))?/g;
+
+function masked(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(MAIL_DATE, '<date>');
+  if (Array.isArray(value)) return value.map(masked);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => !VOLATILE.test(k)).map(([k, v]) => [k, masked(v)]));
+  }
+  return value;
+}
 
 function flatten(value: unknown, path: string, out: Map<string, unknown>): void {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+  // A list is one fact (an EHLO list changes as a whole), masked all the way down, so a dated
+  // greeting inside a transcript compares like any other.
+  if (Array.isArray(value)) out.set(path, masked(value));
+  else if (typeof value === 'object' && value !== null) {
     for (const [k, v] of Object.entries(value)) if (!VOLATILE.test(k)) flatten(v, path ? `${path}.${k}` : k, out);
   } else if (typeof value === 'string') out.set(path, value.replace(MAIL_DATE, '<date>'));
   else if (value !== undefined) out.set(path, value);
@@ -41,7 +54,7 @@ function factChanges(before: CheckResult, after: CheckResult): FactChange[] {
 /** The value as the server sent it (not date-masked), for the report. */
 function raw(service: object | undefined, path: string): unknown {
   let v: unknown = service;
-  for (const part of path.split('.')) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[part] : undefined;
+  for (const part of path.match(/[^.[\]]+/g) ?? []) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[part] : undefined;
   return v;
 }
 

@@ -13,7 +13,11 @@ export function toCheckResult(check: Check, observation: Observation, judgement:
   };
   return {
     ...check,
-    destination: { ...check.destination, ...(observation.address ? { address: observation.address } : {}) },
+    destination: {
+      ...check.destination,
+      ...(observation.address ? { address: observation.address } : {}),
+      ...(observation.hostName ? { name: observation.hostName } : {}),
+    },
     observed,
     ...(observation.service ? { service: observation.service } : {}),
     findings: judgement.findings as Finding[],

@@ -19,7 +19,8 @@ export interface Judgement {
 
 /** A check with what was seen at one of its destination's addresses, and the verdict. */
 export interface CheckResult extends Omit<Check, 'destination'> {
-  readonly destination: Check['destination'] & { readonly address?: string };
+  /** `address`: the address probed; `name`: the host it was found under, when not `host` (an MX host). */
+  readonly destination: Check['destination'] & { readonly address?: string; readonly name?: string };
   readonly observed: {
     readonly state: ObservedState;
     readonly rttMs?: number;

@@ -44,7 +44,10 @@ describe('name resolution', () => {
   });
 
   it('follows MX records by preference, then every address of each exchange', async () => {
-    expect(await resolveDestination(dest('example.test', 'mx'), options)).toEqual({ addresses: ['127.0.0.11', '::1', '127.0.0.12'] });
+    expect(await resolveDestination(dest('example.test', 'mx'), options)).toEqual({
+      addresses: ['127.0.0.11', '::1', '127.0.0.12'],
+      names: { '127.0.0.11': 'mx-primary.example.test', '::1': 'mx-primary.example.test', '127.0.0.12': 'mx-backup.example.test' },
+    });
   });
 
   it('says why a name is unresolved: NXDOMAIN, no MX, no server answering', async () => {

@@ -44,6 +44,22 @@ describe('diff: every classification', () => {
     expect(diffResults(after, later, 'after.json').changes).toEqual([]);
   });
 
+  test('a dated greeting inside a list (a transcript), in the checker\'s own date style, is not a change either', () => {
+    const withTranscript = (date: string): typeof after => ({
+      ...after,
+      checks: after.checks.map((c) =>
+        c.id === 'internal.exchange:198.18.3.11:2525/tcp'
+          ? { ...c, service: { ...c.service!, transcript: [{ from: 'server', text: `220 mbx02 Microsoft ESMTP MAIL Service ready at ${date}`, atMs: date.length }] } }
+          : c,
+      ),
+    });
+    const one = withTranscript('Fri, 27 Nov 2026 21:14:05 GMT');
+    const two = withTranscript('Sat, 28 Nov 2026 03:00:59 +0000');
+    expect(diffResults(one, two, 'one.json').changes).toEqual([]);
+    const changed = { ...two, checks: two.checks.map((c) => (c.service?.transcript ? { ...c, service: { ...c.service, transcript: [{ from: 'server', text: '554 go away' }] } } : c)) };
+    expect(diffResults(one, changed, 'one.json').changes.map((c) => c.kind)).toEqual(['service-change']);
+  });
+
   test('verdict change: any other verdict move (pass -> inconclusive)', () => {
     expect(of('verdict-change')).toEqual([expect.objectContaining({ check: 'internal.domain-controller:198.18.3.5:88/udp', before: 'pass', after: 'inconclusive' })]);
   });
