@@ -27,7 +27,7 @@ for (const [address, port] of dns) {
     tcp: true,
     handle: (request, send) => send(DNS.Packet.createResponseFromRequest(request)),
   });
-  waits.push(server.listen({ udp: { port, address }, tcp: { port, host: address } }));
+  waits.push(server.listen({ udp: { port, address }, tcp: { port, address } }));
 }
 await Promise.all(waits);
 process.stdout.write('ready\n');
