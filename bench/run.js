@@ -1,7 +1,7 @@
 // npm run bench: the probe engine against `nmap -sT -Pn -T4` and `nmap -sU` on the same
 // targets, in the same run, inside network namespaces (root; 198.18.0.0/17 only).
 // Prints wall time, peak RSS, the floor and agreement; removes every namespace it made.
-import { execFile } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createFirewallLab, targetAddress } from '../test/helpers/firewall-lab.js';
 
@@ -18,19 +18,34 @@ const hosts = Array.from({ length: HOSTS }, (_, index) => targetAddress(index));
 const treatment = (host, port) => TREATMENTS[(hosts.indexOf(host) + TCP_PORTS.indexOf(port)) % TREATMENTS.length];
 const expectedTcp = { listen: 'open', closed: 'closed', reset: 'closed', admin: 'filtered', drop: 'filtered' };
 
+/** Process groups of the measured runs, killed if the bench is stopped (`time` does not pass signals on). */
+const running = new Set();
+process.on('exit', () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 function measured(namespace, command, args, input) {
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      'ip',
-      ['netns', 'exec', namespace.name, '/usr/bin/time', '-f', 'XPE-TIME %e %M', command, ...args],
-      { maxBuffer: 64 * 1024 * 1024, timeout: 600_000 },
-      (error, stdout, stderr) => {
-        const match = /XPE-TIME ([\d.]+) (\d+)/.exec(stderr);
-        if (error || !match) return reject(new Error(`${command}: ${stderr || error?.message}`));
-        resolve({ stdout, seconds: Number(match[1]), rssMb: Number(match[2]) / 1024 });
-      },
-    );
-    if (input !== undefined) child.stdin.end(input);
+    const child = spawn('ip', ['netns', 'exec', namespace.name, '/usr/bin/time', '-f', 'XPE-TIME %e %M', command, ...args], { detached: true });
+    running.add(child.pid);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      running.delete(child.pid);
+      const match = /XPE-TIME ([\d.]+) (\d+)/.exec(stderr);
+      if (code !== 0 || !match) reject(new Error(`${command} exited with ${code}: ${stderr}`));
+      else resolve({ stdout, seconds: Number(match[1]), rssMb: Number(match[2]) / 1024 });
+    });
+    child.stdin.end(input ?? '');
   });
 }
 
@@ -74,12 +89,26 @@ function waits(output) {
   return `last wait of silent probes: min ${values[0]} ms, median ${values[Math.floor(values.length / 2)]} ms, max ${values.at(-1)} ms`;
 }
 
+function missingTool() {
+  for (const [tool, hint] of [['nmap', 'apt-get install nmap'], ['nft', 'apt-get install nftables'], ['ip', 'apt-get install iproute2']]) {
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    } catch {
+      return `bench: needs ${tool} (${hint})`;
+    }
+  }
+  return undefined;
+}
+
 async function main() {
-  if (process.geteuid?.() !== 0) {
-    process.stderr.write('bench: needs root (network namespaces and nftables)\n');
+  const missing = process.geteuid?.() !== 0 ? 'bench: needs root (network namespaces and nftables)' : missingTool();
+  if (missing) {
+    process.stderr.write(`${missing}\n`);
     process.exitCode = 2;
     return;
   }
+  // Ctrl-C still removes the namespaces: exit runs the lab's exit hook.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
   const policy = [];
   const services = { tcp: [], udp: [], dns: [] };
   for (const host of hosts) {
