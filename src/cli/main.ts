@@ -8,10 +8,11 @@ import { planCommand } from './commands/plan.js';
 import { portsCommand } from './commands/ports.js';
 import { reportCommand } from './commands/report.js';
 import { scanCommand } from './commands/scan.js';
+import { smtpCommand } from './commands/smtp.js';
 import { nagiosUsageError } from './report-options.js';
 import { TOOL } from './version.js';
 
-const commands: CommandModule<any, any>[] = [portsCommand, initCommand, planCommand, scanCommand, reportCommand, diffCommand, mergeCommand];
+const commands: CommandModule<any, any>[] = [portsCommand, initCommand, planCommand, scanCommand, reportCommand, diffCommand, mergeCommand, smtpCommand];
 
 /** A TopologyError holds one problem a line: each gets the prefix, so each stands alone in a log. */
 function fail(message: string, argv: readonly string[]): void {

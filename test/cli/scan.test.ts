@@ -54,18 +54,40 @@ describe('exchange-ports scan and plan (built CLI)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('exit 0: every required flow reachable', async () => {
+  test('exit 0: every required flow reachable; a service that is not Exchange is a warn, not a failure', async () => {
     const file = topology('ok.yaml', { https, http, submission });
     const run = await runCliAsync(['scan', '-t', file, '--from', 'client', '--format', 'json']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
-    expect(result.checks.map((c: { flow: string; observed: { state: string }; verdict: string }) => [c.flow, c.observed.state, c.verdict])).toEqual([
-      ['client.https', 'open', 'pass'],
-      ['client.http', 'open', 'pass'],
-      ['client.smtp-submission', 'open', 'pass'],
+    type Row = { flow: string; observed: { state: string }; verdict: string; findings: { id: string }[] };
+    expect(result.checks.map((c: Row) => [c.flow, c.observed.state, c.verdict])).toEqual([
+      ['client.https', 'open', 'warn'],
+      ['client.http', 'open', 'warn'],
+      ['client.smtp-submission', 'open', 'warn'],
     ]);
-    expect(result.summary).toMatchObject({ pass: 3, total: 3 });
+    // These listeners accept and hang up: the service checkers say so.
+    expect(result.checks[0].findings.map((f: { id: string }) => f.id)).toContain('tls.handshake-failed');
+    expect(result.summary).toMatchObject({ warn: 3, total: 3 });
+  });
+
+  test('exit 0: unrestricted internal traffic passes whether a port is open or refused', async () => {
+    const file = join(dir, 'internal.yaml');
+    writeFileSync(
+      file,
+      ['organization: loop', 'hosts:', '  mailbox:', '    - { name: mbx01.loop.test, address: 127.0.0.2 }', '    - { name: mbx02.loop.test, address: 127.0.0.1 }', ''].join('\n'),
+    );
+    const run = await runCliAsync(['scan', '-t', file, '--from', 'mailbox:mbx01', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.checks.length).toBe(17);
+    expect(new Set(result.checks.map((c: { flow: string }) => c.flow))).toEqual(new Set(['internal.exchange']));
+    expect(result.checks.every((c: { verdict: string }) => c.verdict === 'pass')).toBe(true);
+    expect(result.notes).toEqual([
+      expect.stringContaining('mail.outbound: not checked: no internet hosts'),
+      expect.stringContaining('mail.dns: not checked: no dns hosts'),
+      expect.stringContaining('internal.domain-controller: not checked: no domain-controller hosts'),
+    ]);
   });
 
   test('exit 1: a required port refused is down, and the table says so', async () => {
@@ -74,7 +96,7 @@ describe('exchange-ports scan and plan (built CLI)', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('client -> mailbox 127.0.0.1\n');
     expect(run.stdout).toMatch(/^ {2}DOWN +\d+\/tcp +client\.smtp-submission +required +closed /m);
-    expect(run.stdout).toContain('summary: 3 checks: 1 down, 2 pass\n');
+    expect(run.stdout).toContain('summary: 3 checks: 1 down, 2 warn\n');
   });
 
   test('exit 2: a bad topology or a bad vantage is one line, no stack', () => {

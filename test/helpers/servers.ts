@@ -1,5 +1,12 @@
-import { createServer, type Server, type AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type RequestListener } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, TLSSocket, type TlsOptions } from 'node:tls';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
 
 /** A TCP server on loopback (a free port unless given) that accepts and closes. */
 export async function listenTcp(host = '127.0.0.1', port = 0): Promise<{ server: Server; port: number }> {
@@ -34,4 +41,179 @@ export async function freeUdpPort(host = '127.0.0.1'): Promise<number> {
   const { socket, port } = await listenUdpEcho(host);
   await new Promise<void>((resolve) => socket.close(() => resolve()));
   return port;
+}
+
+/* Scriptable service servers for the checkers (SMTP, IMAP4, POP3, HTTP, TLS). */
+
+export interface Running {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1, port 0; `close` destroys every connection it accepted. */
+export async function listen(server: Server): Promise<Running> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface KeyPair {
+  readonly key: string;
+  readonly cert: string;
+}
+
+export type CertName = 'mail' | 'wrong-name' | 'expired' | 'self-signed';
+
+export function certificate(name: CertName): KeyPair {
+  const dir = join(ROOT, 'fixtures', 'certs');
+  return { key: readFileSync(join(dir, `${name}.key`), 'utf8'), cert: readFileSync(join(dir, `${name}.pem`), 'utf8') };
+}
+
+export const TEST_CA = (): string => readFileSync(join(ROOT, 'fixtures', 'certs', 'ca.pem'), 'utf8');
+
+/** Calls `onLine` for each CRLF/LF line the client sends; returns a function that stops reading. */
+export function onLines(socket: Socket | TLSSocket, onLine: (line: string) => void): () => void {
+  let buffered = '';
+  const onData = (chunk: Buffer): void => {
+    buffered += chunk.toString('latin1');
+    for (let lf = buffered.indexOf('\n'); lf !== -1; lf = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, lf).replace(/\r$/, '');
+      buffered = buffered.slice(lf + 1);
+      onLine(line);
+    }
+  };
+  socket.on('data', onData);
+  return () => socket.off('data', onData);
+}
+
+const crlf = (lines: readonly string[]): string => lines.map((line) => `${line}\r\n`).join('');
+
+/** A recorded SMTP conversation (fixtures/smtp/*.json) and how the fake server behaves around it. */
+export interface SmtpScript {
+  readonly greeting: readonly string[];
+  readonly ehlo: readonly string[];
+  readonly starttls?: readonly string[];
+  readonly ehloAfterTls?: readonly string[];
+  readonly quit?: readonly string[];
+  /** Answer EHLO with 502 (HELO then works). */
+  readonly rejectEhlo?: boolean;
+  /** After the STARTTLS reply: a real handshake (default), or silence. */
+  readonly handshake?: 'normal' | 'never';
+  /** Bytes sent right after the STARTTLS reply, before the handshake. */
+  readonly afterStarttls?: string;
+  readonly tls?: KeyPair;
+  /** More server TLS settings (minVersion, ciphers) for the STARTTLS handshake. */
+  readonly tlsOptions?: TlsOptions;
+}
+
+export function smtpFixture(name: string): SmtpScript {
+  return JSON.parse(readFileSync(join(ROOT, 'fixtures', 'smtp', `${name}.json`), 'utf8')) as SmtpScript;
+}
+
+export interface ScriptedServer extends Running {
+  /** Every command every client sent, in order. */
+  readonly commands: string[];
+}
+
+export async function startSmtpServer(script: SmtpScript): Promise<ScriptedServer> {
+  const commands: string[] = [];
+  const server = createServer((socket) => {
+    let stream: Socket | TLSSocket = socket;
+    let secure = false;
+    socket.write(crlf(script.greeting));
+    const handle = (line: string): void => {
+      commands.push(line);
+      const verb = line.split(' ')[0]?.toUpperCase();
+      if (verb === 'EHLO') {
+        stream.write(script.rejectEhlo ? '502 5.5.2 Command not recognized\r\n' : crlf(secure ? (script.ehloAfterTls ?? script.ehlo) : script.ehlo));
+      } else if (verb === 'HELO') stream.write(`${(script.ehlo[0] ?? '250 x').replace(/^250-/, '250 ')}\r\n`);
+      else if (verb === 'STARTTLS' && script.starttls && !secure) {
+        stop();
+        stream.write(crlf(script.starttls) + (script.afterStarttls ?? ''));
+        if (script.handshake === 'never') return;
+        const tlsSocket = new TLSSocket(socket, { isServer: true, ...(script.tls ?? certificate('mail')), ...script.tlsOptions });
+        tlsSocket.on('error', () => undefined);
+        stream = tlsSocket;
+        secure = true;
+        stop = onLines(tlsSocket, handle);
+      } else if (verb === 'QUIT') {
+        stream.end(crlf(script.quit ?? ['221 Bye']));
+      } else stream.write('502 5.5.2 Command not recognized\r\n');
+    };
+    let stop = onLines(socket, handle);
+  });
+  return { ...(await listen(server)), commands };
+}
+
+/** A server that does whatever `onConnection` does with each raw socket (the hostile ones). */
+export function startRawServer(onConnection: (socket: Socket) => void): Promise<Running> {
+  return listen(createServer(onConnection));
+}
+
+/** Implicit TLS on connect; `onSecure` then speaks the protocol (or nothing). */
+export function startTlsServer(options: TlsOptions, onSecure: (socket: TLSSocket) => void = (s) => s.end()): Promise<Running> {
+  const server = createTlsServer(options, onSecure);
+  server.on('tlsClientError', () => undefined);
+  return listen(server);
+}
+
+export function startHttpServer(handler: RequestListener, tls?: TlsOptions): Promise<Running> {
+  const server = tls ? createHttpsServer(tls, handler) : createHttpServer(handler);
+  server.on('tlsClientError', () => undefined);
+  return listen(server);
+}
+
+/** A line protocol answered by `respond` (IMAP, POP3); `null` ends the connection, `'starttls'` upgrades. */
+export interface LineScript {
+  readonly greeting: string;
+  respond(line: string, secure: boolean): string | null | { starttls: string };
+  readonly tls?: KeyPair;
+}
+
+export async function startLineServer(script: LineScript, implicitTls?: TlsOptions): Promise<ScriptedServer> {
+  const commands: string[] = [];
+  const serve = (first: Socket | TLSSocket, secureFromStart: boolean): void => {
+    let stream = first;
+    let secure = secureFromStart;
+    stream.write(`${script.greeting}\r\n`);
+    const handle = (line: string): void => {
+      commands.push(line);
+      const answer = script.respond(line, secure);
+      if (answer === null) {
+        stream.end();
+        return;
+      }
+      if (typeof answer === 'string') {
+        stream.write(answer);
+        return;
+      }
+      stop();
+      stream.write(answer.starttls);
+      const tlsSocket = new TLSSocket(stream as Socket, { isServer: true, ...(script.tls ?? certificate('mail')) });
+      tlsSocket.on('error', () => undefined);
+      stream = tlsSocket;
+      secure = true;
+      stop = onLines(tlsSocket, handle);
+    };
+    let stop = onLines(stream, handle);
+  };
+  const server = implicitTls
+    ? createTlsServer({ ...implicitTls }, (socket) => serve(socket, true))
+    : createServer((socket) => serve(socket, false));
+  server.on('tlsClientError', () => undefined);
+  return { ...(await listen(server)), commands };
 }

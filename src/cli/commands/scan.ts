@@ -9,16 +9,17 @@ import { localIdentity } from '../local-identity.js';
 import { emitReports, reportOptions, type ReportArgs } from '../report-options.js';
 import { progressLine } from '../progress.js';
 import { scanTopology } from '../run-scan.js';
+import { serviceOptions, toServiceSetup, type ServiceArgs } from '../service-options.js';
 import { trapSignals } from '../signals.js';
 import { topologyOptions, type TopologyArgs } from '../topology-options.js';
 
-interface Args extends TopologyArgs, EngineArgs, ReportArgs {}
+interface Args extends TopologyArgs, EngineArgs, ServiceArgs, ReportArgs {}
 
 export const scanCommand: CommandModule<object, Args> = {
   command: 'scan',
   describe: 'Probe every flow the topology needs from this vantage, and judge what was seen',
   builder: (y) =>
-    reportOptions(engineOptions(topologyOptions(y))) as never,
+    reportOptions(serviceOptions(engineOptions(topologyOptions(y)))) as never,
   handler: async (args) => {
     const topology = await loadTopology(args.topology);
     const vantage = resolveVantage(args.from, topology, localIdentity());
@@ -28,11 +29,17 @@ export const scanCommand: CommandModule<object, Args> = {
       ...(topology.mxDomain ? { dnsQueryDomain: topology.mxDomain } : {}),
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });
+    const services = await toServiceSetup(args);
     const trap = trapSignals();
     // Every probe in flight listens on the scan's signal.
     setMaxListeners(0, trap.signal);
     try {
-      const result = await scanTopology(topology, vantage, { engine, probers: defaultProbers(engine), signal: trap.signal });
+      const result = await scanTopology(topology, vantage, {
+        engine,
+        probers: { ...defaultProbers(engine), ...services.probers },
+        findings: services.findings,
+        signal: trap.signal,
+      });
       progress.end();
       const code = await emitReports(result, args);
       process.exitCode = trap.exitCode() ?? code;
