@@ -1,36 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, requireBuild } from '../helpers/cli.js';
+import { requireBuild } from '../helpers/cli.js';
+import { runCliSignalled } from '../helpers/cli-signal.js';
 import { NetnsLab, type Namespace } from '../helpers/netns-lab.js';
 import { whenRoot } from '../helpers/root.js';
 
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The built CLI inside a namespace; `signal` is sent once the scan has had time to start. */
-function scanIn(namespace: Namespace, args: string[], signal?: NodeJS.Signals): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', namespace.name, process.execPath, BIN, 'scan', ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const send = signal ? setTimeout(() => child.kill(signal), 1500) : undefined;
-    const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(send);
-      clearTimeout(guard);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 interface ResultJson {
   partial: boolean;
@@ -67,7 +42,7 @@ whenRoot(() => {
       ['SIGTERM', 143],
     ] as const)('%s: prints and writes the partial result, every check listed, exit %i', async (signal, code) => {
       const out = join(dir, `${signal}.json`);
-      const run = await scanIn(scanner, [...slow, '-t', topology, '--out', out, '--format', 'table'], signal);
+      const run = await runCliSignalled(['scan', ...slow, '-t', topology, '--out', out, '--format', 'table'], { prefix: ['ip', 'netns', 'exec', scanner.name], signal });
       expect(run.code).toBe(code);
       expect(run.stdout).toContain('PARTIAL: the scan was cut short');
       expect(run.stdout.split(`scan cut short (${signal})`).length - 1).toBeGreaterThanOrEqual(3);
@@ -81,7 +56,7 @@ whenRoot(() => {
     });
 
     it('--deadline bounds the whole scan: unfinished checks reported, no later than the deadline plus one second', async () => {
-      const run = await scanIn(scanner, [...slow, '-t', topology, '--deadline', '1']);
+      const run = await runCliSignalled(['scan', ...slow, '-t', topology, '--deadline', '1'], { prefix: ['ip', 'netns', 'exec', scanner.name] });
       expect(run.code).toBe(3);
       const result = JSON.parse(run.stdout) as ResultJson;
       expect(result.partial).toBe(true);
