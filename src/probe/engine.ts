@@ -63,6 +63,8 @@ const WIND_DOWN_MS = 400;
 /** Connect-only probes: the engine owns their timing and shortens their wait as round trips come in. */
 const ENGINE_TIMED: ReadonlySet<ProbeKind> = new Set(['tcp', 'udp']);
 const OUT_OF_DESCRIPTORS_PAUSE_MS = 50;
+/** The longest delay a Node timer holds; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function defaultProbers(options: EngineOptions): Probers {
   return { tcp: tcpProber, udp: udpProber, dns: dnsProber(options.dnsQueryDomain) };
@@ -123,7 +125,7 @@ export async function runEngine(
   const onOuterAbort = (): void => cut(cutReason(signal?.reason));
   if (signal?.aborted) onOuterAbort();
   signal?.addEventListener('abort', onOuterAbort, { once: true });
-  const deadline = options.deadlineMs > 0 ? setTimeout(() => cut('deadline'), options.deadlineMs) : undefined;
+  const deadline = options.deadlineMs > 0 ? setTimeout(() => cut('deadline'), Math.min(options.deadlineMs, MAX_TIMER_MS)) : undefined;
 
   const scheduler = createScheduler<string>(capConcurrency(options.concurrency), options.perHost);
   const timing = createAdaptiveTiming<string>({ initialMs: options.timeoutMs, minMs: options.minTimeoutMs, maxMs: options.maxTimeoutMs });
