@@ -36,3 +36,14 @@ describe('signal trap', () => {
     expect(trap.exitCode()).toBe(130);
   });
 });
+
+describe('leaveWithin', () => {
+  it('ends a process held open by something uncancellable, with the exit code already set', async () => {
+    const { execFile } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const signals = fileURLToPath(new URL('../../dist/cli/signals.js', import.meta.url));
+    const script = `import { leaveWithin } from ${JSON.stringify(signals)}; setInterval(() => undefined, 1000); process.exitCode = 130; leaveWithin(100);`;
+    const code = await new Promise<number | null>((resolve) => execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 }).on('exit', resolve));
+    expect(code).toBe(130);
+  });
+});
