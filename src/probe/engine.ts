@@ -174,7 +174,8 @@ export async function runEngine(
     if (stop.signal.aborted) return;
     probe.attempts += 1;
     const observation = await attempt(probe);
-    if (stop.signal.aborted) return;
+    // After a cut, an answer that came back is kept; a cancelled or unfinished probe is not.
+    if (stop.signal.aborted && (observation.state === 'error' || (isSilence(observation.state) && probe.attempts <= options.retries))) return;
     if (observation.state === 'error' && isOutOfDescriptors(observation.error?.split(':')[0])) {
       probe.attempts -= 1;
       scheduler.limit.concurrency = Math.max(1, scheduler.limit.activeCount - 1);
