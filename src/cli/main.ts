@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import { isKnownError, UsageError } from './errors.js';
 import { diffCommand } from './commands/diff.js';
 import { initCommand } from './commands/init.js';
+import { labCommand } from './commands/lab.js';
 import { mergeCommand } from './commands/merge.js';
 import { planCommand } from './commands/plan.js';
 import { portsCommand } from './commands/ports.js';
@@ -12,7 +13,7 @@ import { smtpCommand } from './commands/smtp.js';
 import { nagiosUsageError } from './report-options.js';
 import { TOOL } from './version.js';
 
-const commands: CommandModule<any, any>[] = [portsCommand, initCommand, planCommand, scanCommand, reportCommand, diffCommand, mergeCommand, smtpCommand];
+const commands: CommandModule<any, any>[] = [portsCommand, initCommand, planCommand, scanCommand, reportCommand, diffCommand, mergeCommand, smtpCommand, labCommand];
 
 /** A TopologyError holds one problem a line: each gets the prefix, so each stands alone in a log. */
 function fail(message: string, argv: readonly string[]): void {

@@ -11,4 +11,7 @@ function read(): { name: string; version: string } {
   }
 }
 
-export const TOOL = read();
+/** Set by the single-file build (scripts/bundle.mjs), where no package.json travels along. */
+declare const EXCHANGE_PORTS_TOOL: { name: string; version: string } | undefined;
+
+export const TOOL = typeof EXCHANGE_PORTS_TOOL === 'object' ? EXCHANGE_PORTS_TOOL : read();

@@ -1,0 +1,41 @@
+import { stringify } from 'yaml';
+import type { LabHost, LabOrganization, LabRole, LabService } from './organization.js';
+import { STANDARD_PORTS } from './organization.js';
+
+export type HostPorts = ReadonlyMap<string, Readonly<Partial<Record<LabService, number>>>>;
+
+function hostEntry(host: LabHost, ports: HostPorts): Record<string, unknown> {
+  const moved = Object.entries(ports.get(host.name) ?? {}).filter(
+    ([service, port]) => STANDARD_PORTS[service as LabService] !== port,
+  );
+  return {
+    name: host.name,
+    address: host.address,
+    ...(host.external ? { external: host.external } : {}),
+    ...(moved.length > 0 ? { ports: Object.fromEntries(moved) } : {}),
+  };
+}
+
+/** The topology file (YAML) describing a running lab, with each host's actual ports. */
+export function topologyYaml(lab: LabOrganization, ports: HostPorts): string {
+  const of = (role: LabRole) => lab.hosts.filter((host) => host.role === role).map((host) => hostEntry(host, ports));
+  const document = {
+    organization: lab.organization,
+    site: lab.site,
+    edge: lab.edge ? 'subscribed' : 'none',
+    features: lab.features,
+    hosts: {
+      mailbox: of('mailbox'),
+      edge: of('edge'),
+      dns: of('dns'),
+      'domain-controller': of('domain-controller'),
+    },
+    internet: { hosts: of('internet'), ...(lab.mxDomain ? { mxDomain: lab.mxDomain } : {}) },
+  };
+  const header = [
+    `# The exchange-ports lab: the simulated organization "${lab.organization}".`,
+    '# Built-in faults: POP3 is enabled here but nothing listens on it; the web certificate of',
+    '# mbx02 expires in 10 days; the client connector (587) of mbx01 offers LOGIN before TLS.',
+  ];
+  return `${header.join('\n')}\n${stringify(document)}`;
+}
