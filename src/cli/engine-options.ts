@@ -46,26 +46,32 @@ export function engineOptions<T>(y: Argv<T>): Argv<T & EngineArgs> {
     .coerce('ip', (value: unknown) => String(value)) as unknown as Argv<T & EngineArgs>;
 }
 
-function whole(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new UsageError(`--${name}: expected a whole number of at least ${min}, got ${JSON.stringify(value)}`);
+/** Waits longer than this are mistakes (and past what a timer can hold). */
+const MAX_WAIT_MS = 600_000;
+const MAX_DEADLINE_S = 86_400;
+
+function whole(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`--${name}: expected a whole number ${range}, got ${JSON.stringify(value)}`);
   }
   return value;
 }
 
-function positive(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new UsageError(`--${name}: expected a number above 0, got ${JSON.stringify(value)}`);
+function positive(name: string, value: unknown, max = Number.MAX_VALUE): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max) {
+    const range = max === Number.MAX_VALUE ? 'above 0' : `above 0 and at most ${max}`;
+    throw new UsageError(`--${name}: expected a number ${range}, got ${JSON.stringify(value)}`);
   }
   return value;
 }
 
 /** Checks the parsed options and turns them into the engine's. Throws UsageError naming the option. */
 export function toEngineOptions(args: EngineArgs, extra: Partial<Pick<EngineOptions, 'dnsServers' | 'dnsQueryDomain' | 'onProgress'>> = {}): EngineOptions {
-  const minTimeoutMs = whole('min-timeout', args['min-timeout'], 1);
-  const maxTimeoutMs = whole('max-timeout', args['max-timeout'], 1);
+  const minTimeoutMs = whole('min-timeout', args['min-timeout'], 1, MAX_WAIT_MS);
+  const maxTimeoutMs = whole('max-timeout', args['max-timeout'], 1, MAX_WAIT_MS);
   if (minTimeoutMs > maxTimeoutMs) throw new UsageError(`--min-timeout ${minTimeoutMs} is above --max-timeout ${maxTimeoutMs}`);
-  const timeoutMs = whole('timeout', args.timeout, 1);
+  const timeoutMs = whole('timeout', args.timeout, 1, MAX_WAIT_MS);
   if (timeoutMs < minTimeoutMs || timeoutMs > maxTimeoutMs) {
     throw new UsageError(`--timeout ${timeoutMs} is outside --min-timeout ${minTimeoutMs} .. --max-timeout ${maxTimeoutMs}`);
   }
@@ -80,7 +86,7 @@ export function toEngineOptions(args: EngineArgs, extra: Partial<Pick<EngineOpti
     minTimeoutMs,
     maxTimeoutMs,
     retries: whole('retries', args.retries, 0),
-    deadlineMs: Math.round(positive('deadline', args.deadline) * 1000),
+    deadlineMs: Math.round(positive('deadline', args.deadline, MAX_DEADLINE_S) * 1000),
     ...(args.rate !== undefined ? { rate: positive('rate', args.rate) } : {}),
     ip: args.ip,
     exclude,

@@ -45,3 +45,13 @@ export function trapSignals(target: NodeJS.Process = process): SignalTrap {
     dispose,
   };
 }
+
+/**
+ * After a cut scan has written its result, something the engine could not cancel (a system
+ * resolver lookup, a prober deaf to its signal) may still hold the event loop. This ends the
+ * process `graceMs` later with the exit code already set, and never sooner: the timer does
+ * not keep the process alive by itself.
+ */
+export function leaveWithin(graceMs: number, target: NodeJS.Process = process): void {
+  setTimeout(() => target.exit(), graceMs).unref();
+}

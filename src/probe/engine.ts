@@ -1,10 +1,10 @@
 import { setMaxListeners } from 'node:events';
-import pLimit, { type LimitFunction } from 'p-limit';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ObservedState, ProbeKind } from '../model/types.js';
 import type { Check } from '../plan/types.js';
 import type { Observation, Prober, ProbeTarget } from './types.js';
+import { createAdaptiveTiming } from './adaptive-wait.js';
 import { parseDnsServer, type DnsServer } from './dns-query.js';
 import { dnsProber } from './dns.js';
 import { createExcluder } from './exclude.js';
@@ -12,9 +12,9 @@ import { capConcurrency } from './limits.js';
 import { createProgressTally, type Progress } from './progress.js';
 import { createRateLimiter } from './rate.js';
 import { resolveDestination, type IpChoice, type Resolution } from './resolve.js';
+import { createScheduler } from './scheduler.js';
 import { isOutOfDescriptors } from './socket-errors.js';
 import { tcpProber } from './tcp.js';
-import { addRoundTrip, NO_ROUND_TRIPS, timeoutFor, type RoundTripState, type TimingBounds } from './timing.js';
 import { udpProber } from './udp.js';
 
 export type { Progress } from './progress.js';
@@ -60,29 +60,14 @@ export interface EngineRun {
 
 /** How long probes in flight get to wind down after a cut, before the run returns without them. */
 const WIND_DOWN_MS = 400;
-/** Connect-only probes: the engine owns their timing and may shorten their wait as round trips come in. */
+/** Connect-only probes: the engine owns their timing and shortens their wait as round trips come in. */
 const ENGINE_TIMED: ReadonlySet<ProbeKind> = new Set(['tcp', 'udp']);
 const OUT_OF_DESCRIPTORS_PAUSE_MS = 50;
-const SILENCE = Symbol('silence');
+/** The longest delay a Node timer holds; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function defaultProbers(options: EngineOptions): Probers {
   return { tcp: tcpProber, udp: udpProber, dns: dnsProber(options.dnsQueryDomain) };
-}
-
-interface Timer {
-  rtt: RoundTripState;
-}
-
-interface LiveWait {
-  readonly started: number;
-  readonly fire: () => void;
-  handle?: NodeJS.Timeout;
-  armedMs: number;
-}
-
-interface Host extends Timer {
-  readonly limit: LimitFunction;
-  readonly waits: Set<LiveWait>;
 }
 
 interface Probe {
@@ -90,7 +75,6 @@ interface Probe {
   readonly address: string;
   readonly kind: ProbeKind;
   readonly prober: Prober;
-  readonly host: Host;
   readonly hostName?: string;
   attempts: number;
   result?: Observation;
@@ -106,16 +90,13 @@ function cutReason(reason: unknown): string {
   return 'cancelled';
 }
 
-/** Round-robin over hosts, so no host gets a burst while others wait. */
-function interleave<T>(groups: readonly T[][]): T[] {
-  const out: T[] = [];
-  for (let index = 0; groups.some((group) => index < group.length); index += 1) {
-    for (const group of groups) {
-      const item = group[index];
-      if (item !== undefined) out.push(item);
-    }
-  }
-  return out;
+/** Why a probe is not sent at all, if it is not. */
+function notProbedBecause(probe: Probe, options: EngineOptions, excludedBy: (address: string) => string | undefined): string | undefined {
+  const rule = excludedBy(probe.address);
+  if (rule) return `${probe.address} is excluded (--exclude ${rule})`;
+  const family = String(isIP(probe.address));
+  if (options.ip !== 'both' && family !== options.ip) return `IPv${family} address, and --ip ${options.ip}`;
+  return undefined;
 }
 
 /**
@@ -130,7 +111,6 @@ export async function runEngine(
   signal?: AbortSignal,
 ): Promise<EngineRun> {
   const startedAt = performance.now();
-  const bounds: TimingBounds = { initialMs: options.timeoutMs, minMs: options.minTimeoutMs, maxMs: options.maxTimeoutMs };
   const stop = new AbortController();
   // Every probe in flight listens for the cut: as many listeners as the concurrency allows.
   setMaxListeners(0, stop.signal);
@@ -146,46 +126,19 @@ export async function runEngine(
   const onOuterAbort = (): void => cut(cutReason(signal?.reason));
   if (signal?.aborted) onOuterAbort();
   signal?.addEventListener('abort', onOuterAbort, { once: true });
-  const deadline = options.deadlineMs > 0 ? setTimeout(() => cut('deadline'), options.deadlineMs) : undefined;
+  const deadline = options.deadlineMs > 0 ? setTimeout(() => cut('deadline'), Math.min(options.deadlineMs, MAX_TIMER_MS)) : undefined;
 
-  const global = pLimit(capConcurrency(options.concurrency));
+  const scheduler = createScheduler<string>(capConcurrency(options.concurrency), options.perHost);
+  const timing = createAdaptiveTiming<string>({ initialMs: options.timeoutMs, minMs: options.minTimeoutMs, maxMs: options.maxTimeoutMs });
   const rate = createRateLimiter(options.rate);
   const excludedBy = createExcluder(options.exclude);
   const servers = options.dnsServers.map(parseDnsServer).filter((server): server is DnsServer => server !== undefined);
   const tally = createProgressTally(startedAt);
   const report = (): void => options.onProgress?.(tally.snapshot());
-  const groupTimer: Timer = { rtt: NO_ROUND_TRIPS };
-  const hosts = new Map<string, Host>();
   const inFlight = new Set<Promise<void>>();
 
-  const timerOf = (host: Host): Timer => (host.rtt.samples > 0 || groupTimer.rtt.samples === 0 ? host : groupTimer);
-  const currentTimeout = (host: Host): number => timeoutFor(timerOf(host).rtt, bounds);
-  const arm = (host: Host, wait: LiveWait): void => {
-    const timeoutMs = currentTimeout(host);
-    if (wait.handle !== undefined && timeoutMs === wait.armedMs) return;
-    clearTimeout(wait.handle);
-    wait.armedMs = timeoutMs;
-    wait.handle = setTimeout(wait.fire, Math.max(0, wait.started + timeoutMs - performance.now()));
-  };
-  const learn = (host: Host, rttMs: number): void => {
-    host.rtt = addRoundTrip(host.rtt, rttMs);
-    groupTimer.rtt = addRoundTrip(groupTimer.rtt, rttMs);
-    for (const other of hosts.values()) {
-      if (other === host || timerOf(other) === groupTimer) for (const wait of other.waits) arm(other, wait);
-    }
-  };
-  const hostOf = (address: string): Host => {
-    let host = hosts.get(address);
-    if (!host) {
-      host = { rtt: NO_ROUND_TRIPS, limit: pLimit(Math.max(1, Math.floor(options.perHost))), waits: new Set() };
-      hosts.set(address, host);
-    }
-    return host;
-  };
-
   /** One attempt; for engine-timed kinds the wait follows the host's timeout as it adapts. */
-  const attempt = async (probe: Probe): Promise<Observation | undefined> => {
-    const { host } = probe;
+  const attempt = async (probe: Probe): Promise<Observation> => {
     const controller = new AbortController();
     const onStop = (): void => controller.abort(stop.signal.reason);
     stop.signal.addEventListener('abort', onStop, { once: true });
@@ -196,36 +149,21 @@ export async function runEngine(
       port: probe.check.port,
       transport: probe.check.transport,
       ...(probe.hostName ? { hostName: probe.hostName } : {}),
-      timeoutMs: engineTimed ? bounds.maxMs : Math.max(currentTimeout(host), options.timeoutMs),
+      timeoutMs: engineTimed ? options.maxTimeoutMs : Math.max(timing.timeoutMs(probe.address), options.timeoutMs),
     };
-    let wait: LiveWait | undefined;
-    const silence = new Promise<typeof SILENCE>((resolve) => {
-      if (!engineTimed) return;
-      wait = { started: performance.now(), armedMs: 0, fire: () => resolve(SILENCE) };
-      host.waits.add(wait);
-      arm(host, wait);
-    });
+    const wait = engineTimed ? timing.waitForSilence(probe.address) : undefined;
     try {
-      const outcome = await Promise.race([probe.prober(target, controller.signal), silence]);
-      if (outcome === SILENCE) {
-        controller.abort('silence');
-        return { state: silentState(probe.check.transport), address: probe.address, attempts: 1, error: `no answer within ${wait?.armedMs ?? 0} ms` };
-      }
-      return outcome;
+      const outcome = await Promise.race([probe.prober(target, controller.signal), wait?.silent ?? new Promise<never>(() => undefined)]);
+      if (outcome) return outcome;
+      controller.abort('silence');
+      return { state: silentState(probe.check.transport), address: probe.address, attempts: 1, error: `no answer within ${wait?.armedMs()} ms` };
     } catch (error) {
       return { state: 'error', address: probe.address, attempts: 1, error: error instanceof Error ? error.message : String(error) };
     } finally {
       stop.signal.removeEventListener('abort', onStop);
-      if (wait) {
-        clearTimeout(wait.handle);
-        host.waits.delete(wait);
-      }
+      wait?.cancel();
     }
   };
-
-  let outstanding = 0;
-  let allSettled = (): void => undefined;
-  const finished = new Promise<void>((resolve) => (allSettled = resolve));
 
   const settle = (probe: Probe, observation: Observation): void => {
     probe.result = { ...observation, address: probe.address, attempts: probe.attempts };
@@ -238,15 +176,16 @@ export async function runEngine(
     if (stop.signal.aborted) return;
     probe.attempts += 1;
     const observation = await attempt(probe);
-    if (stop.signal.aborted || !observation) return;
+    // After a cut, an answer that came back is kept; a cancelled or unfinished probe is not.
+    if (stop.signal.aborted && (observation.state === 'error' || (isSilence(observation.state) && probe.attempts <= options.retries))) return;
     if (observation.state === 'error' && isOutOfDescriptors(observation.error?.split(':')[0])) {
       probe.attempts -= 1;
-      global.concurrency = Math.max(1, global.activeCount - 1);
+      scheduler.limit.concurrency = Math.max(1, scheduler.limit.activeCount - 1);
       await new Promise((resolve) => setTimeout(resolve, OUT_OF_DESCRIPTORS_PAUSE_MS));
       enqueue(probe);
       return;
     }
-    if (observation.rttMs !== undefined) learn(probe.host, observation.rttMs);
+    if (observation.rttMs !== undefined) timing.learn(probe.address, observation.rttMs);
     if (isSilence(observation.state) && probe.attempts <= options.retries) {
       enqueue(probe);
       return;
@@ -255,19 +194,11 @@ export async function runEngine(
   };
 
   function enqueue(probe: Probe): void {
-    outstanding += 1;
-    void probe.host
-      .limit(() =>
-        global(() => {
-          const running = runOnce(probe);
-          inFlight.add(running);
-          return running.finally(() => inFlight.delete(running));
-        }),
-      )
-      .finally(() => {
-        outstanding -= 1;
-        if (outstanding === 0) allSettled();
-      });
+    scheduler.push(probe.address, () => {
+      const running = runOnce(probe);
+      inFlight.add(running);
+      return running.finally(() => inFlight.delete(running));
+    });
   }
 
   // Names first: every distinct destination once.
@@ -278,7 +209,7 @@ export async function runEngine(
   report();
   const resolving = Promise.all(
     [...distinct].map(([key, destination]) =>
-      global(async () => {
+      scheduler.limit(async () => {
         if (stop.signal.aborted) return;
         const resolution = await resolveDestination(destination, { servers, ip: options.ip, timeoutMs: options.timeoutMs, signal: stop.signal }).catch(
           () => undefined,
@@ -291,63 +222,48 @@ export async function runEngine(
 
   const probesByCheck = new Map<Check, Probe[]>();
   if (cutBy === undefined) {
-    const byHost = new Map<string, Probe[]>();
+    const toSend: Probe[] = [];
     let total = 0;
     for (const check of checks) {
       const resolution = resolutions.get(destinationKey(check));
       if (!resolution || 'error' in resolution) {
         total += 1;
+        tally.count('unresolved');
         continue;
       }
       const kind: ProbeKind = probers[check.probe] ? check.probe : check.transport;
       const prober = probers[kind];
       const probes: Probe[] = resolution.addresses.map((address) => {
         const hostName = resolution.names?.[address];
-        return { check, address, kind, prober: prober ?? tcpProber, host: hostOf(address), attempts: 0, ...(hostName ? { hostName } : {}) };
+        return { check, address, kind, prober: prober ?? tcpProber, attempts: 0, ...(hostName ? { hostName } : {}) };
       });
       probesByCheck.set(check, probes);
       total += probes.length;
       for (const probe of probes) {
-        const family = isIP(probe.address);
-        const rule = excludedBy(probe.address);
-        const reason = !prober
-          ? `no prober for ${check.probe}`
-          : rule
-            ? `${probe.address} is excluded (--exclude ${rule})`
-            : options.ip !== 'both' && String(family) !== options.ip
-              ? `IPv${family} address, and --ip ${options.ip}`
-              : undefined;
-        if (reason) {
-          settle(probe, { state: 'error', attempts: 0, error: `not probed: ${reason}` });
-          continue;
-        }
-        const list = byHost.get(probe.address) ?? [];
-        list.push(probe);
-        byHost.set(probe.address, list);
+        const reason = prober ? notProbedBecause(probe, options, excludedBy) : `no prober for ${check.probe}`;
+        if (reason) settle(probe, { state: 'error', attempts: 0, error: `not probed: ${reason}` });
+        else toSend.push(probe);
       }
-    }
-    for (const check of checks) {
-      const resolution = resolutions.get(destinationKey(check));
-      if (resolution && 'error' in resolution) tally.count('unresolved');
     }
     tally.setTotal(total);
     report();
-    const queue = interleave([...byHost.values()]);
-    if (queue.length === 0) allSettled();
-    for (const probe of queue) enqueue(probe);
-    await Promise.race([finished, cutNow]);
+    for (const probe of toSend) enqueue(probe);
+    await Promise.race([scheduler.idle(), cutNow]);
   }
 
   if (cutBy !== undefined) {
-    global.clearQueue();
-    for (const host of hosts.values()) host.limit.clearQueue();
+    scheduler.clear();
     let windDown: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => (windDown = setTimeout(resolve, WIND_DOWN_MS)))]);
     clearTimeout(windDown);
   }
   clearTimeout(deadline);
   signal?.removeEventListener('abort', onOuterAbort);
+  return collect(checks, resolutions, probesByCheck, cutBy);
+}
 
+/** Every check, in plan order, with what became of it. */
+function collect(checks: readonly Check[], resolutions: ReadonlyMap<string, Resolution>, probesByCheck: ReadonlyMap<Check, Probe[]>, cutBy: string | undefined): EngineRun {
   const unfinished = `not probed: scan cut short (${cutBy ?? 'cancelled'})`;
   const observations: ScanObservation[] = [];
   for (const check of checks) {
@@ -369,9 +285,7 @@ export async function runEngine(
       }
     }
   }
-  const control = [
-    ...new Set(observations.filter(({ observation }) => observation.state === 'open' || observation.state === 'closed').map(({ check }) => check.id)),
-  ];
+  const control = [...new Set(observations.filter(({ observation }) => observation.state === 'open' || observation.state === 'closed').map(({ check }) => check.id))];
   const run: EngineRun = { observations, partial: cutBy !== undefined, control };
   if (checks.length > 0 && control.length === 0) {
     run.couldNotScan =

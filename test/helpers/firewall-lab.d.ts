@@ -7,10 +7,11 @@ export interface PolicyEntry {
   readonly transport: 'tcp' | 'udp';
   readonly action: FirewallAction;
 }
+type Listening = readonly (readonly [address: string, port: number])[];
 export interface Services {
-  readonly tcp?: readonly number[];
-  readonly udp?: readonly number[];
-  readonly dns?: readonly number[];
+  readonly tcp?: Listening;
+  readonly udp?: Listening;
+  readonly dns?: Listening;
 }
 export declare const SCANNER: string;
 export declare function targetAddress(index: number): string;

@@ -41,7 +41,7 @@ async function unlimitIcmp(namespace) {
 
 /**
  * policy: [{address, port, transport: 'tcp'|'udp', action: 'accept'|'reset'|'admin'|'unreachable'|'drop'}]
- * services: {tcp: [ports], udp: [ports], dns: [ports]} listening on every target address.
+ * services: {tcp: [[address, port]], udp: [...], dns: [...]}: what listens on the targets.
  * Every action but `unreachable` is the firewall's; `unreachable` is the target's host firewall.
  */
 export async function createFirewallLab({ targets, policy, services }) {
@@ -62,8 +62,7 @@ export async function createFirewallLab({ targets, policy, services }) {
     // unreachable from any other address, a router included, as filtered.
     await firewall.nft(ruleset(policy.filter((entry) => entry.action !== 'unreachable'), 'forward'));
     await target.nft(ruleset(policy.filter((entry) => entry.action === 'unreachable'), 'input'));
-    const addresses = Array.from({ length: targets }, (_, index) => targetAddress(index));
-    await target.start('node', [new URL('./lab-listener.mjs', import.meta.url).pathname, JSON.stringify({ addresses, ...services })]);
+    await target.start('node', [new URL('./lab-listener.mjs', import.meta.url).pathname, JSON.stringify(services)]);
     return { lab, scanner, firewall, target };
   } catch (error) {
     await lab.destroy();

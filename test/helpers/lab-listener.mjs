@@ -1,34 +1,33 @@
 // Services inside a lab namespace: TCP ports that accept, UDP ports that echo, DNS (dns2) on
-// udp+tcp. argv[2]: JSON {"addresses":[...],"tcp":[port...],"udp":[port...],"dns":[port...]}.
-// UDP services bind each address: a socket on 0.0.0.0 would answer from the interface's
-// primary address, which a connected client socket (and nmap) does not accept. Prints `ready`.
+// udp+tcp. argv[2]: JSON {"tcp":[[address, port]...],"udp":[...],"dns":[...]}.
+// Each service binds its own address: a UDP socket on 0.0.0.0 would answer from the
+// interface's primary address, which a connected client socket (and nmap) does not accept.
+// Prints `ready`.
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import DNS from 'dns2';
 
-const { addresses = ['0.0.0.0'], tcp = [], udp = [], dns = [] } = JSON.parse(process.argv[2] ?? '{}');
+const { tcp = [], udp = [], dns = [] } = JSON.parse(process.argv[2] ?? '{}');
 const waits = [];
-for (const port of tcp) {
+for (const [address, port] of tcp) {
   const server = createServer((socket) => {
     socket.on('error', () => undefined);
     socket.end();
   });
-  waits.push(new Promise((resolve) => server.listen({ port, host: '0.0.0.0', backlog: 4096 }, resolve)));
+  waits.push(new Promise((resolve) => server.listen({ port, host: address, backlog: 4096 }, resolve)));
 }
-for (const address of addresses) {
-  for (const port of udp) {
-    const socket = createSocket('udp4');
-    socket.on('message', (message, peer) => socket.send(Buffer.from('pong'), peer.port, peer.address));
-    waits.push(new Promise((resolve) => socket.bind(port, address, resolve)));
-  }
-  for (const port of dns) {
-    const server = DNS.createServer({
-      udp: true,
-      tcp: true,
-      handle: (request, send) => send(DNS.Packet.createResponseFromRequest(request)),
-    });
-    waits.push(server.listen({ udp: { port, address }, tcp: { port, host: address } }));
-  }
+for (const [address, port] of udp) {
+  const socket = createSocket('udp4');
+  socket.on('message', (message, peer) => socket.send(Buffer.from('pong'), peer.port, peer.address));
+  waits.push(new Promise((resolve) => socket.bind(port, address, resolve)));
+}
+for (const [address, port] of dns) {
+  const server = DNS.createServer({
+    udp: true,
+    tcp: true,
+    handle: (request, send) => send(DNS.Packet.createResponseFromRequest(request)),
+  });
+  waits.push(server.listen({ udp: { port, address }, tcp: { port, address } }));
 }
 await Promise.all(waits);
 process.stdout.write('ready\n');

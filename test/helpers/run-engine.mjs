@@ -1,6 +1,6 @@
 // Runs the built engine (dist/) in this process, for namespaces and low ulimits.
 // stdin: JSON {"targets":[[host, port, transport, probe?, lookup?]...], "options":{...EngineOptions}}.
-// stdout: one JSON line {"observations":[{host,address,port,transport,state,attempts,error}], partial, control, couldNotScan, peakRssBytes}.
+// stdout: one JSON line {"observations":[{host,address,port,transport,state,attempts,error}], partial, control, couldNotScan, engineMs, peakRssBytes}.
 import { defaultProbers, runEngine } from '../../dist/probe/engine.js';
 
 let input = '';
@@ -11,7 +11,9 @@ const checks = targets.map(([host, port, transport, probe = transport, lookup = 
   source: { role: 'mailbox' }, destination: { role: 'edge', host, lookup },
   port, transport, expectation: 'required', probe, implicitTls: false, purpose: 'lab', component: 'lab', needsListener: true, why: 'lab',
 }));
+const started = performance.now();
 const run = await runEngine(checks, options, defaultProbers(options));
+const engineMs = performance.now() - started;
 process.stdout.write(
   `${JSON.stringify({
     observations: run.observations.map(({ check, observation }) => ({
@@ -26,6 +28,7 @@ process.stdout.write(
     partial: run.partial,
     control: run.control.length,
     couldNotScan: run.couldNotScan,
+    engineMs,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   })}\n`,
 );

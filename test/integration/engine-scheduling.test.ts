@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { runEngine, type EngineOptions } from '../../src/probe/engine.js';
 import type { Progress } from '../../src/probe/progress.js';
+import type { Prober } from '../../src/probe/types.js';
 import { FAST_OPTIONS, makeCheck } from '../helpers/checks.js';
 import { recordingProber, silentProber } from '../helpers/probers.js';
 
@@ -114,6 +115,16 @@ describe('engine: deadline and cancellation', () => {
     ]);
     expect(run.control).toEqual([run.observations[0]!.check.id]);
     expect(run.couldNotScan).toBeUndefined();
+  });
+
+  it('keeps an answer that arrives while the scan winds down after a cut', async () => {
+    const controller = new AbortController();
+    const late: Prober = (target) => new Promise((resolve) => setTimeout(() => resolve({ state: 'closed', address: target.address, attempts: 1, rttMs: 150 }), 150));
+    const pending = runEngine([makeCheck('198.18.0.1', 25, 'tcp', 'smtp')], slow, { smtp: late }, controller.signal);
+    setTimeout(() => controller.abort('SIGINT'), 50);
+    const run = await pending;
+    expect(run.partial).toBe(true);
+    expect(run.observations[0]?.observation).toMatchObject({ state: 'closed', attempts: 1 });
   });
 
   it('probes nothing when the signal is already aborted', async () => {

@@ -3,9 +3,9 @@ import { createFirewallLab, targetAddress, type PolicyEntry } from '../helpers/f
 import type { Namespace, NetnsLab } from '../helpers/netns-lab.js';
 import { listNamespaces } from '../helpers/netns-lab.js';
 import { nmapStates } from '../helpers/nmap.js';
+import { whenRoot } from '../helpers/root.js';
 
 const runner = fileURLToPath(new URL('../helpers/run-engine.mjs', import.meta.url));
-const isRoot = process.geteuid?.() === 0;
 
 /** Port -> firewall action and the state both the engine and nmap must report. */
 const TCP: ReadonlyArray<[number, PolicyEntry['action'], string]> = [
@@ -36,12 +36,7 @@ async function scan(namespace: Namespace, targets: unknown[], options: Record<st
   return JSON.parse(await namespace.pipe(JSON.stringify({ targets, options: engineOptions }), 'node', runner)) as EngineOutput;
 }
 
-if (!isRoot) {
-  it('netns suite not run: needs root', () => {
-    process.stdout.write('netns suite not run: needs root\n');
-    expect(process.geteuid?.()).not.toBe(0);
-  });
-} else {
+whenRoot(() => {
   describe('through a real firewall (nftables in a router namespace)', () => {
     const address = targetAddress(0);
     let lab: NetnsLab;
@@ -51,7 +46,7 @@ if (!isRoot) {
         ...TCP.map(([port, action]) => ({ address, port, transport: 'tcp' as const, action })),
         ...UDP.map(([port, action]) => ({ address, port, transport: 'udp' as const, action })),
       ];
-      ({ lab, scanner } = await createFirewallLab({ targets: 1, policy, services: { tcp: [8080], udp: [5000], dns: [53] } }));
+      ({ lab, scanner } = await createFirewallLab({ targets: 1, policy, services: { tcp: [[address, 8080]], udp: [[address, 5000]], dns: [[address, 53]] } }));
     }, 60_000);
     afterAll(async () => {
       await lab?.destroy();
@@ -85,4 +80,4 @@ if (!isRoot) {
       expect(run.couldNotScan).toMatch(/^no probe got an answer/);
     });
   });
-}
+});

@@ -30,7 +30,8 @@ describe('engine options', () => {
     [['--retries', '-1'], '--retries: expected a whole number of at least 0, got -1'],
     [['--min-timeout', '500', '--max-timeout', '400', '--timeout', '450'], '--min-timeout 500 is above --max-timeout 400'],
     [['--timeout', '20000'], '--timeout 20000 is outside --min-timeout 100 .. --max-timeout 10000'],
-    [['--deadline', '0'], '--deadline: expected a number above 0, got 0'],
+    [['--deadline', '0'], '--deadline: expected a number above 0 and at most 86400, got 0'],
+    [['--max-timeout', '9999999'], '--max-timeout: expected a whole number from 1 to 600000, got 9999999'],
     [['--exclude', '198.18.0.0/33'], '--exclude: "198.18.0.0/33" is not an IP address or CIDR block'],
     [['--exclude', 'mail.example.test'], '--exclude: "mail.example.test" is not an IP address or CIDR block'],
   ])('rejects %j with a one-line usage error', async (argv, message) => {
