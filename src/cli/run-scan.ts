@@ -17,6 +17,9 @@ export interface ScanOptions {
   readonly signal?: AbortSignal;
 }
 
+/** How many of the checks that answered the result names as the positive control. */
+const CONTROL_EXAMPLES = 5;
+
 /** plan -> engine -> judge -> result: one scan of a topology from one vantage. */
 export async function scanTopology(topology: Topology, vantage: Vantage, options: ScanOptions): Promise<ScanResult> {
   const startedAt = new Date();
@@ -35,6 +38,7 @@ export async function scanTopology(topology: Topology, vantage: Vantage, options
     topology,
     partial: run.partial,
     ...(run.couldNotScan ? { couldNotScan: run.couldNotScan } : {}),
+    control: { answered: run.control.length, checks: run.control.slice(0, CONTROL_EXAMPLES) },
     checks: results,
     notes,
   });

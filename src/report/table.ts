@@ -62,6 +62,10 @@ function header(result: Report): string[] {
     for (const s of result.merged.sources) lines.push(sanitize(`  merged: ${s.file}: ${sourceLabel(s.vantage)}, ${s.startedAt}, ${s.checks} checks`));
     if (result.merged.forced) lines.push('  merged with --force: the inputs come from different topologies');
   }
+  if (result.control && !result.merged) {
+    const named = result.control.checks.length ? ` (${result.control.checks.join(', ')}${result.control.answered > result.control.checks.length ? ', ...' : ''})` : '';
+    lines.push(sanitize(`positive control: ${result.control.answered} of ${result.checks.length} checks got an answer${named}`));
+  }
   if (result.couldNotScan) lines.push(`COULD NOT SCAN: ${clip(result.couldNotScan, 200)}`);
   if (result.partial) lines.push('PARTIAL: the scan was cut short; unfinished checks are listed as they stand');
   return lines;

@@ -24,7 +24,7 @@ function describe(state: ObservedState, observation: Observation): string {
     case 'unresolved':
       return `name did not resolve${observation.error ? `: ${observation.error}` : ''}`;
     case 'error':
-      return `not probed: ${observation.error ?? 'error'}`;
+      return observation.error?.startsWith('not probed') ? observation.error : `error: ${observation.error ?? 'unknown'}`;
   }
 }
 

@@ -34,6 +34,7 @@ export interface ResultInput {
   readonly topology: Topology;
   readonly partial: boolean;
   readonly couldNotScan?: string;
+  readonly control?: ScanResult['control'];
   readonly checks: readonly CheckResult[];
   readonly notes?: readonly string[];
 }
@@ -48,6 +49,7 @@ export function toScanResult(input: ResultInput): ScanResult {
     topology: { file: input.topology.file, sha256: input.topology.sha256, organization: input.topology.organization },
     partial: input.partial,
     ...(input.couldNotScan ? { couldNotScan: input.couldNotScan } : {}),
+    ...(input.control ? { control: input.control } : {}),
     checks: input.checks,
     ...(input.notes?.length ? { notes: input.notes } : {}),
     summary: summarize(input.checks),

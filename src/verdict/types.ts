@@ -47,6 +47,11 @@ export interface ScanResult {
   readonly partial: boolean;
   /** Set when nothing answered at all: blocked verdicts cannot be trusted (exit 3). */
   readonly couldNotScan?: string;
+  /**
+   * The positive control: how many checks got any answer (open or refused) from this vantage,
+   * and the first few of them, so a reader knows why blocked verdicts can be trusted.
+   */
+  readonly control?: { readonly answered: number; readonly checks: readonly string[] };
   readonly checks: readonly CheckResult[];
   /** What the plan could not check (no hosts of a role, EdgeSync not taken part in). */
   readonly notes?: readonly string[];

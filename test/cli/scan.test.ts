@@ -69,6 +69,7 @@ describe('exchange-ports scan and plan (built CLI)', () => {
     // These listeners accept and hang up: the service checkers say so.
     expect(result.checks[0].findings.map((f: { id: string }) => f.id)).toContain('tls.handshake-failed');
     expect(result.summary).toMatchObject({ warn: 3, total: 3 });
+    expect(result.control).toEqual({ answered: 3, checks: result.checks.map((c: { id: string }) => c.id) });
   });
 
   test('exit 0: unrestricted internal traffic passes whether a port is open or refused', async () => {
@@ -94,6 +95,7 @@ describe('exchange-ports scan and plan (built CLI)', () => {
     const file = topology('down.yaml', { https, http, submission: closed });
     const run = await runCliAsync(['scan', '-t', file, '--from', 'client']);
     expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^positive control: 3 of 3 checks got an answer \(client\.https:127\.0\.0\.1:\d+\/tcp, /m);
     expect(run.stdout).toContain('client -> mailbox 127.0.0.1\n');
     expect(run.stdout).toMatch(/^ {2}DOWN +\d+\/tcp +client\.smtp-submission +required +closed /m);
     expect(run.stdout).toContain('summary: 3 checks: 1 down, 2 warn\n');
@@ -145,6 +147,7 @@ describe('exchange-ports scan and plan (built CLI)', () => {
         expect(run.code).toBe(3);
         const result = JSON.parse(run.stdout);
         expect(result.couldNotScan).toEqual(expect.any(String));
+        expect(result.control).toEqual({ answered: 0, checks: [] });
         expect(result.checks.every((c: { verdict: string }) => c.verdict === 'inconclusive')).toBe(true);
       } finally {
         execFileSync('ip', ['netns', 'del', ns]);

@@ -81,3 +81,12 @@ describe('judge', () => {
     expect(s).toMatchObject({ pass: 2, exposed: 1, fail: 0, down: 0, warn: 0, inconclusive: 0, skipped: 0, total: 3 });
   });
 });
+
+describe('judge: what was not probed', () => {
+  test('says why once, whether the engine or a prober wrote the reason', () => {
+    expect(judge(check('required'), { state: 'error', attempts: 0, error: 'not probed: scan cut short (deadline)' }).why).toBe(
+      'x required: not probed: scan cut short (deadline)',
+    );
+    expect(judge(check('required'), { state: 'error', attempts: 1, error: 'EPERM' }).why).toBe('x required: error: EPERM');
+  });
+});

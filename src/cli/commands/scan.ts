@@ -10,7 +10,7 @@ import { emitReports, reportOptions, type ReportArgs } from '../report-options.j
 import { progressLine } from '../progress.js';
 import { scanTopology } from '../run-scan.js';
 import { serviceOptions, toServiceSetup, type ServiceArgs } from '../service-options.js';
-import { trapSignals } from '../signals.js';
+import { leaveWithin, trapSignals } from '../signals.js';
 import { topologyOptions, type TopologyArgs } from '../topology-options.js';
 
 interface Args extends TopologyArgs, EngineArgs, ServiceArgs, ReportArgs {}
@@ -43,6 +43,8 @@ export const scanCommand: CommandModule<object, Args> = {
       progress.end();
       const code = await emitReports(result, args);
       process.exitCode = trap.exitCode() ?? code;
+      // A system-resolver lookup cannot be cancelled: a cut scan must not wait for it to end.
+      if (result.partial) leaveWithin(1000);
     } finally {
       progress.end();
       trap.dispose();
