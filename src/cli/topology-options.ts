@@ -8,7 +8,7 @@ export interface TopologyArgs {
 /** `-t FILE --from ROLE|ROLE:HOST|auto`, shared by plan and scan. */
 export function topologyOptions<T>(y: Argv<T>): Argv<T & TopologyArgs> {
   return y
-    .option('topology', { alias: 't', type: 'string', demandOption: true, describe: 'the topology file (YAML or JSON)' })
+    .option('topology', { alias: 't', type: 'string', demandOption: true, requiresArg: true, describe: 'the topology file (YAML or JSON)' })
     .option('from', {
       type: 'string',
       default: 'auto',

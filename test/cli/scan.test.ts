@@ -113,6 +113,7 @@ describe('exchange-ports scan and plan (built CLI)', () => {
     expect(vantage).toMatchObject({ code: 2, stdout: '' });
     expect(vantage.stderr.trim().split('\n')).toHaveLength(1);
     expect(vantage.stderr).toContain('--from mailbx: unknown role "mailbx"');
+    expect(runCli(['scan', '-t'])).toEqual({ code: 2, stdout: '', stderr: 'exchange-ports: Not enough arguments following: t\n' });
     const missing = runCli(['scan', '-t', join(dir, 'nope.yaml'), '--from', 'client']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`exchange-ports: ${join(dir, 'nope.yaml')}: cannot read: no such file or directory\n`);
