@@ -14,7 +14,8 @@ type Edge = (typeof EDGE_VALUES)[number];
 
 /** `edge` is not a feature switch in the file: it comes from the top-level `edge:`. */
 const FEATURE_KEYS = FEATURES.filter((f) => f !== 'edge');
-const FEATURE_DEFAULTS: Features = {
+/** Exchange 2016 as installed: IMAP4 and POP3 off, submission on 587, open proxy detection on. */
+export const FEATURE_DEFAULTS: Features = {
   edge: false,
   imap4: false,
   pop3: false,

@@ -1,20 +1,10 @@
 import { FEATURES, ROLES, type Feature, type Role } from '../../src/model/types.js';
 import type { Host, Topology } from '../../src/topology/types.js';
+import { FEATURE_DEFAULTS } from '../../src/topology/validate.js';
 
 export function host(name: string, extra: Partial<Host> = {}): Host {
   return { name, ports: {}, edgeSync: true, ...extra };
 }
-
-const DEFAULT_FEATURES: Record<Feature, boolean> = {
-  edge: false,
-  imap4: false,
-  pop3: false,
-  smtpSubmission: true,
-  outboundProxy: false,
-  openProxyDetection: true,
-  hybrid: false,
-  unifiedMessaging: false,
-};
 
 /** A normalized Topology for pure-layer tests, without going through the parser. */
 export function topology(
@@ -23,7 +13,7 @@ export function topology(
   mxDomain?: string,
 ): Topology {
   const all = Object.fromEntries(ROLES.map((r) => [r, hosts[r] ?? []])) as Record<Role, Host[]>;
-  const f = { ...DEFAULT_FEATURES, ...features };
+  const f = { ...FEATURE_DEFAULTS, ...features };
   for (const k of FEATURES) if (typeof f[k] !== 'boolean') throw new Error(k);
   return { file: 'test.yaml', sha256: '0'.repeat(64), organization: 'contoso', features: f, hosts: all, ...(mxDomain ? { mxDomain } : {}) };
 }
