@@ -1,13 +1,12 @@
 import { isIP } from 'node:net';
+import { OUTSIDE_ROLES } from '../model/types.js';
 import type { Vantage } from '../plan/types.js';
 import type { Topology } from '../topology/types.js';
 
-/** Vantages outside the organization resolve names as the Internet does: with the system resolver. */
-const OUTSIDE = new Set(['internet', 'office365']);
-
 /** The topology's DNS servers (`address` or `address:port`) that this vantage resolves names with. */
 export function dnsServersFor(topology: Topology, vantage: Vantage): string[] {
-  if (OUTSIDE.has(vantage.role)) return [];
+  // Outside the organization names resolve as the Internet (or the client's network) resolves them.
+  if (OUTSIDE_ROLES.has(vantage.role)) return [];
   return topology.hosts.dns.flatMap((h) => {
     const address = h.address ?? (isIP(h.name) ? h.name : undefined);
     if (!address) return [];

@@ -70,6 +70,7 @@ export const MAIL_FLOW_EDGE: readonly Flow[] = [
     when: EDGE,
     component: 'Microsoft Exchange EdgeSync service to AD LDS on the Edge Transport server',
     needsListener: true,
+    subscribedSourcesOnly: true,
     reference: REF,
   },
   {

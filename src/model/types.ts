@@ -12,6 +12,12 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Roles outside the organization: they reach it by the names the Internet resolves (a host's
+ * `external` name) and resolve names as the Internet does, not through the organization's DNS.
+ */
+export const OUTSIDE_ROLES: ReadonlySet<Role> = new Set<Role>(['internet', 'client', 'office365']);
+
 export type Transport = 'tcp' | 'udp';
 
 export const EXPECTATIONS = ['required', 'optional', 'forbidden', 'unrestricted'] as const;
@@ -98,6 +104,11 @@ export interface Flow {
    * (open proxy detection, sampled ground-rule ports): a refused connection then proves the path.
    */
   readonly needsListener: boolean;
+  /**
+   * Only sources that took part in the Edge subscription use this flow (EdgeSync): a Mailbox
+   * server added later (`edgeSync: false` in the topology) does not.
+   */
+  readonly subscribedSourcesOnly?: boolean;
   /** Where the fact comes from (seed table or Exchange documentation). */
   readonly reference: string;
 }

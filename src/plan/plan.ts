@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { Model } from '../model/index.js';
-import type { Expectation, Features, Flow, FlowPort, Role } from '../model/types.js';
+import { OUTSIDE_ROLES, type Expectation, type Features, type Flow, type FlowPort, type Role } from '../model/types.js';
 import type { Host, Topology } from '../topology/types.js';
 import type { Check, Destination, Plan, Vantage } from './types.js';
 
@@ -16,9 +16,6 @@ const ACTS_AS: Readonly<Record<Role, readonly Role[]>> = {
   'voip-gateway': ['voip-gateway'],
 };
 
-/** Sources outside the organization reach hosts by the names the Internet resolves. */
-const EXTERNAL_SOURCES: ReadonlySet<Role> = new Set(['internet', 'client', 'office365']);
-
 /** When two flows ask for the same check, the stronger expectation wins. */
 const STRENGTH: Readonly<Record<Expectation, number>> = { required: 3, unrestricted: 2, optional: 1, forbidden: 0 };
 
@@ -30,38 +27,38 @@ function sameHost(host: Host, vantage: Vantage): boolean {
   return vantage.host !== undefined && (host.name === vantage.host || host.address === vantage.host);
 }
 
-function destinations(flow: Flow, topology: Topology, vantage: Vantage): Destination[] {
+/** A destination, and the topology host behind it when there is one (its port overrides). */
+interface Target {
+  readonly destination: Destination;
+  readonly host?: Host;
+}
+
+function targets(flow: Flow, topology: Topology, vantage: Vantage): Target[] {
   let hosts = topology.hosts[flow.destination].filter((h) => !sameHost(h, vantage));
-  const external = EXTERNAL_SOURCES.has(flow.source);
+  const external = OUTSIDE_ROLES.has(flow.source);
   // From outside, a service is published under its external names; hosts without one are
   // internal only. Forbidden checks still go to every host: none of them may be reachable.
   if (external && flow.expectation !== 'forbidden' && hosts.some((h) => h.external)) {
     hosts = hosts.filter((h) => h.external);
   }
-  const out: Destination[] = hosts.map((h) => {
-    const host = external ? (h.external ?? h.address ?? h.name) : (h.address ?? h.name);
-    return { role: flow.destination, host, lookup: isIP(host) ? 'address' : 'name' };
+  const out: Target[] = hosts.map((h) => {
+    const name = external ? (h.external ?? h.address ?? h.name) : (h.address ?? h.name);
+    return { destination: { role: flow.destination, host: name, lookup: isIP(name) ? 'address' : 'name' }, host: h };
   });
   if (flow.destination === 'internet' && topology.mxDomain) {
-    out.push({ role: 'internet', host: topology.mxDomain, lookup: 'mx' });
+    out.push({ destination: { role: 'internet', host: topology.mxDomain, lookup: 'mx' } });
   }
   return out;
-}
-
-function hostFor(destination: Destination, topology: Topology): Host | undefined {
-  return topology.hosts[destination.role].find(
-    (h) => h.name === destination.host || h.address === destination.host || h.external === destination.host,
-  );
 }
 
 function portNumber(port: FlowPort, host: Host | undefined): number {
   return (port.name && host?.ports[port.name]) || port.port;
 }
 
-/** EdgeSync runs only from Mailbox servers that existed when the Edge server was subscribed. */
+/** A flow only subscribed servers use (EdgeSync) is not run from a server that joined later. */
 function sourceTakesPart(flow: Flow, topology: Topology, vantage: Vantage): boolean {
-  if (flow.id !== 'edge.edgesync' || vantage.host === undefined) return true;
-  const me = topology.hosts.mailbox.find((h) => sameHost(h, vantage));
+  if (!flow.subscribedSourcesOnly || vantage.host === undefined) return true;
+  const me = topology.hosts[vantage.role].find((h) => sameHost(h, vantage));
   return me?.edgeSync ?? true;
 }
 
@@ -84,15 +81,14 @@ export function plan(model: Model, topology: Topology, vantage: Vantage): Plan {
       notes.push(`${flow.id}: ${vantage.host} did not take part in the Edge subscription (edgeSync: false)`);
       continue;
     }
-    const targets = destinations(flow, topology, vantage);
-    if (targets.length === 0) {
+    const found = targets(flow, topology, vantage);
+    if (found.length === 0) {
       const where = flow.destination === 'internet' ? 'internet.hosts or internet.mxDomain' : `hosts.${flow.destination}`;
       const other = flow.destination === vantage.role && vantage.host ? 'other ' : '';
       notes.push(`${flow.id}: not checked: no ${other}${flow.destination} hosts in the topology (${where})`);
       continue;
     }
-    for (const destination of targets) {
-      const host = hostFor(destination, topology);
+    for (const { destination, host } of found) {
       for (const port of flow.ports) {
         const number = portNumber(port, host);
         const key = `${destination.host}|${number}|${port.transport}`;

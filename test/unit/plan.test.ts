@@ -2,7 +2,7 @@ import { MODEL } from '../../src/model/index.js';
 import { plan } from '../../src/plan/plan.js';
 import type { Vantage } from '../../src/plan/types.js';
 import type { Topology } from '../../src/topology/types.js';
-import { EDGE, EDGE_FULL, NO_EDGE } from '../helpers/topologies.js';
+import { EDGE, EDGE_FULL, host, NO_EDGE, topology } from '../helpers/topologies.js';
 
 const SENSITIVE = [2525, 465, 475, 717, 444, 135, 139, 445, 389, 636, 3268, 88, 3389, 5985, 5986, 50389, 64327];
 const RPC = [49152, 52429, 55705, 58982, 62258, 65535];
@@ -190,6 +190,19 @@ describe('plan: Edge with IMAP4, POP3, hybrid and Unified Messaging', () => {
         ...many('um.media-in', '198.18.3.10', RTP, 'required', 'udp'),
       ]),
     );
+  });
+});
+
+describe('plan: port overrides follow each host', () => {
+  test('Mailbox servers published under one external name keep their own overridden ports', () => {
+    const shared = topology({}, {
+      mailbox: [
+        host('mbx01.contoso.local', { external: 'mail.contoso.com' }),
+        host('mbx02.contoso.local', { external: 'mail.contoso.com', ports: { https: 8443 } }),
+      ],
+    });
+    const https = plan(MODEL, shared, { role: 'client' }).checks.filter((c) => c.flow === 'client.https');
+    expect(https.map((c) => `${c.destination.host}:${c.port}`)).toEqual(['mail.contoso.com:443', 'mail.contoso.com:8443']);
   });
 });
 
