@@ -1,23 +1,17 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadTopology } from '../../src/topology/load.js';
 import { renderTemplate } from '../../src/topology/template.js';
+import { requireBuild, runCli } from '../helpers/cli.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin/exchange-ports.js');
 
-function run(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 20000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = (args: string[], cwd: string) => runCli(args, { cwd });
 
 describe('exchange-ports init (built CLI)', () => {
   let dir: string;
   beforeAll(() => {
-    if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('run `npm run build` first: the CLI tests run the built binary');
+    requireBuild();
     dir = mkdtempSync(join(tmpdir(), 'exchange-ports-init-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { parse } from 'yaml';
+import { BIN } from '../helpers/cli.js';
 import type { ScanResult } from '../../src/verdict/types.js';
 
-const BIN = new URL('../../bin/exchange-ports.js', import.meta.url).pathname;
 
 describe('exchange-ports lab', () => {
   test('runs the organization, prints how to scan it, and removes everything on SIGINT', async () => {

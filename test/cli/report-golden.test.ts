@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
 import { EXPECTED, resultSchema, ROOT, TERMINAL_UNSAFE } from '../helpers/report-fixtures.js';
 
 /**
@@ -9,14 +9,10 @@ import { EXPECTED, resultSchema, ROOT, TERMINAL_UNSAFE } from '../helpers/report
  * the output must equal fixtures/expected/ byte for byte. After a deliberate change to a format,
  * regenerate with UPDATE_GOLDEN=1 and review the diff.
  */
-const BIN = join(ROOT, 'bin/exchange-ports.js');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const validResult = resultSchema();
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[]) => runCli(args);
 
 /** The merging tool writes its own version: keep golden files valid across releases. */
 const normalize = (text: string) => text.split(VERSION).join('<version>');

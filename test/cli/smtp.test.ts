@@ -1,28 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT, runCliAsync } from '../helpers/cli.js';
 import { freeTcpPort, smtpFixture, startRawServer, startSmtpServer, type Running } from '../helpers/servers.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin/exchange-ports.js');
 const CA = join(ROOT, 'fixtures/certs/ca.pem');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI without blocking this process, so the fake servers in it can answer. */
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, timeout: 20000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** Without blocking this process, so the fake servers in it can answer. */
+const run = (args: string[]) => runCliAsync(args);
 
 const servers: Running[] = [];
 afterAll(async () => {

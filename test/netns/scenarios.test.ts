@@ -4,6 +4,7 @@ import type { Role } from '../../src/model/types.js';
 import type { AllowRule } from '../../src/lab/netns/firewall.js';
 import { fromArgument } from '../../src/lab/vantages.js';
 import { NETNS_ADDRESSES, startNetnsLab, type NetnsLab } from '../../src/lab/netns/organization.js';
+import { BIN } from '../helpers/cli.js';
 import type { CheckResult, ScanResult } from '../../src/verdict/types.js';
 
 /** One change of `scan --baseline` (report layer), as the JSON carries it. */
@@ -22,7 +23,6 @@ interface Change {
  * from the model. A correct firewall passes from every vantage; each fault, made by changing
  * the firewall, is caught with the right verdict, flow, source and destination, and exit 1.
  */
-const BIN = new URL('../../bin/exchange-ports.js', import.meta.url).pathname;
 const isRoot = process.getuid?.() === 0;
 
 interface Scan {

@@ -1,9 +1,9 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT, runCli, type Run } from '../helpers/cli.js';
 
 /**
  * `exchange-ports smtp` against a real Debian Postfix (apt-get install -y postfix), run with its
@@ -12,8 +12,6 @@ import { fileURLToPath } from 'node:url';
  * in 198.18.200.0/24.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin/exchange-ports.js');
 const CERTS = join(ROOT, 'fixtures/certs');
 const isRoot = process.geteuid?.() === 0;
 
@@ -33,20 +31,7 @@ function inNs(ns: string, command: string, args: string[]): string {
   return sh('ip', ['netns', 'exec', ns, command, ...args]);
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Run {
-  const result = spawnSync('ip', ['netns', 'exec', CLIENT_NS, process.execPath, BIN, 'smtp', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 30000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (args: string[]): Run => runCli(['smtp', ...args], { prefix: ['ip', 'netns', 'exec', CLIENT_NS] });
 
 function postfixConfig(dir: string): string {
   const conf = join(dir, 'conf');
