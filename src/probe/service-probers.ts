@@ -13,7 +13,7 @@ export interface ServiceProberOptions {
   readonly ehloName?: string;
   /** Overrides every per-phase deadline (greeting, each reply, TLS handshake, each HTTP request), ms. */
   readonly phaseTimeoutMs?: number;
-  /** Try a TLS 1.1-limited second handshake on implicit-TLS ports (default on). */
+  /** Try a TLS 1.1-limited second handshake wherever TLS worked: implicit TLS and after STARTTLS (default on). */
   readonly legacyTls?: boolean;
 }
 
@@ -23,15 +23,14 @@ export function serviceProbers(options: ServiceProberOptions = {}): Probers {
   const timing = phase
     ? { greetingTimeoutMs: phase, replyTimeoutMs: phase, handshakeTimeoutMs: phase, requestTimeoutMs: phase }
     : {};
-  const common = { ...timing, ...(options.ca?.length ? { ca: options.ca } : {}) };
-  const legacyCheck = options.legacyTls ?? true;
-  const tls = { ...TLS_DEFAULTS, ...common, legacyCheck };
+  const common = { ...timing, ...(options.ca?.length ? { ca: options.ca } : {}), legacyCheck: options.legacyTls ?? true };
+  const tls = { ...TLS_DEFAULTS, ...common };
   const mailAccess = { ...MAIL_ACCESS_DEFAULTS, ...common };
   return {
     smtp: makeSmtpProber({ ...SMTP_DEFAULTS, ...common, ...(options.ehloName ? { ehloName: options.ehloName } : {}) }),
     tls: makeTlsProber(tls),
     ldaps: makeLdapsProber(tls),
-    http: makeHttpProber({ ...HTTP_DEFAULTS, ...common, legacyCheck }),
+    http: makeHttpProber({ ...HTTP_DEFAULTS, ...common }),
     imap: makeImapProber(mailAccess),
     pop3: makePop3Prober(mailAccess),
   };

@@ -1,4 +1,5 @@
 import { makeSmtpProber, SMTP_DEFAULTS, type SmtpFacts, type SmtpProberOptions } from '../../src/probe/smtp.js';
+import { serviceProbers } from '../../src/probe/service-probers.js';
 import type { Observation } from '../../src/probe/types.js';
 import { serviceFindings } from '../../src/verdict/findings/index.js';
 import { probeTarget } from '../helpers/probe-target.js';
@@ -135,6 +136,16 @@ describe('SMTP checker against recorded servers', () => {
     const modern = await probe(smtpFixture('exchange2016-25'), 25, legacy);
     expect(modern.facts.tls?.legacy).toEqual({ tested: true, accepted: false });
     expect(modern.server.commands).toEqual(['EHLO probe.example.test', 'STARTTLS', 'EHLO probe.example.test', 'QUIT', 'EHLO probe.example.test', 'STARTTLS']);
+  });
+
+  test('--no-legacy-tls reaches the SMTP checker through the scan\'s prober record: one session only', async () => {
+    for (const [legacyTls, sessions] of [[false, 1], [true, 2]] as const) {
+      const server = await startSmtpServer(smtpFixture('exchange2016-25'));
+      servers.push(server);
+      const smtp = serviceProbers({ ca: [TEST_CA()], ehloName: 'probe.example.test', legacyTls }).smtp!;
+      await smtp(probeTarget({ port: server.port, modelPort: 25, probe: 'smtp' }), new AbortController().signal);
+      expect(server.commands.filter((c) => c === 'STARTTLS')).toHaveLength(sessions);
+    }
   });
 
   test('no second session without a good first handshake', async () => {
