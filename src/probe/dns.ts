@@ -1,7 +1,7 @@
 import type { Observation, Prober, ProbeTarget } from './types.js';
 import { DnsQueryError, dnsQuery, type DnsRecordType } from './dns-query.js';
 import { rcodeName } from './resolve.js';
-import { errorCode, isOutOfDescriptors, meaningOf } from './socket-errors.js';
+import { errorCode, meaningOf } from './socket-errors.js';
 
 /**
  * A real DNS query on 53/udp or 53/tcp: the MX of `queryDomain`, else the SOA of the root.
@@ -30,9 +30,9 @@ export function dnsProber(queryDomain?: string): Prober {
         return { state: 'open', address, attempts: 1, error: message, service: { kind: 'dns', transport, question, answered: false } };
       }
       if (code === 'ETIMEDOUT') return { state: transport === 'udp' ? 'open|filtered' : 'filtered', address, attempts: 1, error: message };
-      if (code === 'ABORT_ERR' || isOutOfDescriptors(code)) return { state: 'error', address, attempts: 1, error: code === 'ABORT_ERR' ? message : `${code}: ${message}` };
+      if (code === 'ABORT_ERR') return { state: 'error', address, attempts: 1, error: message };
       const meaning = meaningOf(error, transport === 'udp' ? 'ICMP port unreachable' : 'connection refused');
-      return { state: meaning.state, address, attempts: 1, error: meaning.error };
+      return { state: meaning.state, address, attempts: 1, error: meaning.error, ...(meaning.code ? { errorCode: meaning.code } : {}) };
     }
   };
 }

@@ -178,7 +178,7 @@ export async function runEngine(
     const observation = await attempt(probe);
     // After a cut, an answer that came back is kept; a cancelled or unfinished probe is not.
     if (stop.signal.aborted && (observation.state === 'error' || (isSilence(observation.state) && probe.attempts <= options.retries))) return;
-    if (observation.state === 'error' && isOutOfDescriptors(observation.error?.split(':')[0])) {
+    if (observation.state === 'error' && isOutOfDescriptors(observation.errorCode)) {
       probe.attempts -= 1;
       scheduler.limit.concurrency = Math.max(1, scheduler.limit.activeCount - 1);
       await new Promise((resolve) => setTimeout(resolve, OUT_OF_DESCRIPTORS_PAUSE_MS));

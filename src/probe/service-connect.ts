@@ -3,7 +3,13 @@ import type { ObservedState } from '../model/types.js';
 import { meaningOf } from './socket-errors.js';
 
 export type Connected = { readonly ok: true; readonly socket: Socket; readonly rttMs: number };
-export type NotConnected = { readonly ok: false; readonly state: ObservedState; readonly error: string; readonly rttMs?: number };
+export type NotConnected = {
+  readonly ok: false;
+  readonly state: ObservedState;
+  readonly error: string;
+  readonly errorCode?: string;
+  readonly rttMs?: number;
+};
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
@@ -23,10 +29,10 @@ export function connectTcp(address: string, port: number, timeoutMs: number, sig
       resolve(result);
     };
     const onConnect = (): void => finish({ ok: true, socket, rttMs: round(performance.now() - started) });
-    // The same reading of connect errors as the TCP prober (and `EMFILE: ...` for the engine's pause).
+    // The same reading of connect errors as the TCP prober; the code lets the engine pause on EMFILE.
     const onError = (error: NodeJS.ErrnoException): void => {
       const meaning = meaningOf(error, 'connection refused');
-      finish({ ok: false, state: meaning.state, error: meaning.error });
+      finish({ ok: false, state: meaning.state, error: meaning.error, ...(meaning.code ? { errorCode: meaning.code } : {}) });
     };
     const onAbort = (): void => finish({ ok: false, state: 'error', error: 'cancelled before the connection was made' });
     const timer = setTimeout(() => finish({ ok: false, state: 'filtered', error: `no answer within ${timeoutMs} ms` }), timeoutMs);

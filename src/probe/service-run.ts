@@ -18,7 +18,8 @@ export async function runService(
 ): Promise<Observation> {
   const connected = await connectTcp(target.address, target.port, target.timeoutMs, signal);
   if (!connected.ok) {
-    return { state: connected.state, address: target.address, attempts: 1, error: connected.error };
+    const { state, error, errorCode } = connected;
+    return { state, address: target.address, attempts: 1, error, ...(errorCode ? { errorCode } : {}) };
   }
   const session = sessionSignal(signal, sessionMs);
   try {

@@ -6,6 +6,8 @@ export interface SocketErrorMeaning {
   readonly error: string;
   /** True when the error is an answer from the network (RST or ICMP): it carries a round trip. */
   readonly answered: boolean;
+  /** The system error code (ECONNREFUSED, EMFILE, ...), for the engine to act on without reading text. */
+  readonly code?: string;
 }
 
 const ICMP_UNREACHABLE: Readonly<Record<string, string>> = {
@@ -29,12 +31,14 @@ export function errorCode(error: unknown): string | undefined {
  */
 export function meaningOf(error: unknown, refused: string): SocketErrorMeaning {
   const code = errorCode(error);
-  if (code === 'ECONNREFUSED') return { state: 'closed', error: refused, answered: true };
-  if (code === 'ECONNRESET') return { state: 'closed', error: 'connection reset', answered: true };
+  const withCode = code ? { code } : {};
+  if (code === 'ECONNREFUSED') return { state: 'closed', error: refused, answered: true, ...withCode };
+  if (code === 'ECONNRESET') return { state: 'closed', error: 'connection reset', answered: true, ...withCode };
+  if (isOutOfDescriptors(code)) return { state: 'error', error: `${code}: out of file descriptors`, answered: false, ...withCode };
   const icmp = code ? ICMP_UNREACHABLE[code] : undefined;
-  if (icmp) return { state: 'filtered', error: `${icmp} (${code})`, answered: code !== 'EACCES' && code !== 'EPERM' };
+  if (icmp) return { state: 'filtered', error: `${icmp} (${code})`, answered: code !== 'EACCES' && code !== 'EPERM', ...withCode };
   const message = error instanceof Error ? error.message : String(error);
-  return { state: 'error', error: code && !message.includes(code) ? `${code}: ${message}` : message, answered: false };
+  return { state: 'error', error: code && !message.includes(code) ? `${code}: ${message}` : message, answered: false, ...withCode };
 }
 
 /** Why a probe stopped early, for its observation. */

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ObservedState } from '../model/types.js';
 import type { Observation, ProbeTarget, ServiceFacts } from './types.js';
-import { abortText, errorCode, isOutOfDescriptors, meaningOf } from './socket-errors.js';
+import { abortText, meaningOf } from './socket-errors.js';
 
 /** What a connect-style probe reports back to the shared skeleton. */
 export interface SocketOutcome {
@@ -47,13 +47,15 @@ export function socketProbe(target: ProbeTarget, signal: AbortSignal, spec: Sock
     release = spec.start({
       answered: (service) => finish({ state: 'open', address, attempts: 1, rttMs: rttMs(), ...(service ? { service } : {}) }),
       failed: (error) => {
-        const code = errorCode(error);
-        if (isOutOfDescriptors(code)) {
-          finish({ state: 'error', address, attempts: 1, error: `${code}: out of file descriptors` });
-          return;
-        }
         const meaning = meaningOf(error, spec.refused);
-        finish({ state: meaning.state, address, attempts: 1, error: meaning.error, ...(meaning.answered ? { rttMs: rttMs() } : {}) });
+        finish({
+          state: meaning.state,
+          address,
+          attempts: 1,
+          error: meaning.error,
+          ...(meaning.code ? { errorCode: meaning.code } : {}),
+          ...(meaning.answered ? { rttMs: rttMs() } : {}),
+        });
       },
     });
     if (done) release();

@@ -14,6 +14,8 @@ export interface Observation {
   readonly rttMs?: number;
   readonly attempts: number;
   readonly error?: string;
+  /** The system error code behind `error`, when there was one (EMFILE, ECONNREFUSED, ...). */
+  readonly errorCode?: string;
   readonly service?: ServiceFacts;
   /** The host name the address was found under, when it is not the destination's (an MX host). */
   readonly hostName?: string;
