@@ -10,6 +10,7 @@ import { portsCommand } from './commands/ports.js';
 import { reportCommand } from './commands/report.js';
 import { scanCommand } from './commands/scan.js';
 import { smtpCommand } from './commands/smtp.js';
+import { sanitize } from '../report/sanitize.js';
 import { nagiosUsageError } from './report-options.js';
 import { TOOL } from './version.js';
 
@@ -17,7 +18,8 @@ const commands: CommandModule<any, any>[] = [portsCommand, initCommand, planComm
 
 /** A TopologyError holds one problem a line: each gets the prefix, so each stands alone in a log. */
 function fail(message: string, argv: readonly string[]): void {
-  process.stderr.write(message.split('\n').map((line) => `exchange-ports: ${line}\n`).join(''));
+  // A message may quote what a file or a server held: nothing in it may act on the terminal.
+  process.stderr.write(message.split('\n').map((line) => `exchange-ports: ${sanitize(line)}\n`).join(''));
   // A monitoring system reads stdout and the exit code: a Nagios plugin that cannot run is UNKNOWN.
   const nagios = nagiosUsageError(argv, message);
   if (nagios) process.stdout.write(nagios.stdout);

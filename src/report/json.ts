@@ -7,10 +7,14 @@ import type { Report } from './types.js';
 const INERT = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
- * The stable, versioned result. Server text keeps its exact value: the characters above are
- * written as \u escapes (the same JSON value), so printing it to a terminal stays safe.
+ * JSON whose text is safe on a terminal: the characters above are written as \u escapes, so
+ * every value (server text included) keeps its exact meaning. Every JSON this tool prints uses it.
  */
+export function safeJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2).replace(INERT, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+}
+
+/** The stable, versioned result. */
 export function json(result: Report): string {
-  const text = JSON.stringify(result, null, 2).replace(INERT, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `${text}\n`;
+  return safeJson(result);
 }

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { Plan } from '../plan/types.js';
+import { safeJson } from './json.js';
 
 export type PlanFormat = 'table' | 'json' | 'markdown';
 
@@ -22,7 +23,7 @@ const HEAD = ['flow', 'destination', 'port', 'expectation', 'probe'];
 /** What a scan from this vantage would check, without sending a packet. */
 export function formatPlan(plan: Plan, format: PlanFormat): string {
   if (format === 'json') {
-    return `${JSON.stringify({ vantage: plan.vantage, checks: plan.checks, notes: plan.notes }, null, 2)}\n`;
+    return safeJson({ vantage: plan.vantage, checks: plan.checks, notes: plan.notes });
   }
   const notes = plan.notes.map((n) => `note: ${n}`);
   const title = `${plan.checks.length} checks from ${vantageText(plan)}`;

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { tableTitle, type Model } from '../model/index.js';
 import type { Flow, FlowPort, TableName } from '../model/types.js';
+import { safeJson } from './json.js';
 
 export type ModelFormat = 'table' | 'json' | 'markdown';
 
@@ -30,7 +31,7 @@ function selected(model: Model, only?: TableName): [TableName, readonly Flow[]][
 export function formatModel(model: Model, format: ModelFormat, only?: TableName): string {
   const groups = selected(model, only);
   if (format === 'json') {
-    return `${JSON.stringify({ tables: groups.map(([name, flows]) => ({ name, title: tableTitle(name), flows })) }, null, 2)}\n`;
+    return safeJson({ tables: groups.map(([name, flows]) => ({ name, title: tableTitle(name), flows })) });
   }
   const header = ['flow', 'source', 'destination', 'ports', 'expectation', 'when', 'purpose'];
   const rows = (flows: readonly Flow[]) =>

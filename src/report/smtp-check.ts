@@ -1,3 +1,4 @@
+import { safeJson } from './json.js';
 import type { SmtpFacts } from '../probe/smtp.js';
 import type { TlsFacts } from '../probe/tls-facts.js';
 import type { Observation } from '../probe/types.js';
@@ -67,7 +68,7 @@ export function formatSmtpCheckText(report: SmtpCheckReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Raw facts, as the server sent them: JSON escapes every control character. */
+/** Raw facts, as the server sent them, in terminal-safe JSON. */
 export function formatSmtpCheckJson(report: SmtpCheckReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return safeJson(report);
 }

@@ -113,6 +113,12 @@ describe('exchange-ports scan and plan (built CLI)', () => {
     expect(vantage).toMatchObject({ code: 2, stdout: '' });
     expect(vantage.stderr.trim().split('\n')).toHaveLength(1);
     expect(vantage.stderr).toContain('--from mailbx: unknown role "mailbx"');
+    const hostile = join(dir, 'hostile.yaml');
+    writeFileSync(hostile, 'organization: loop\nhosts:\n  mailbox:\n    - "adr\u009b31mess\u001b]0;x\u0007": 127.0.0.1\n');
+    const escaped = runCli(['plan', '-t', hostile, '--from', 'client']);
+    expect(escaped.code).toBe(2);
+    expect(escaped.stderr).toContain('hosts.mailbox[0]');
+    expect(escaped.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
     expect(runCli(['scan', '-t'])).toEqual({ code: 2, stdout: '', stderr: 'exchange-ports: Not enough arguments following: t\n' });
     const missing = runCli(['scan', '-t', join(dir, 'nope.yaml'), '--from', 'client']);
     expect(missing.code).toBe(2);

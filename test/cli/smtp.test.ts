@@ -70,6 +70,9 @@ describe('exchange-ports smtp (built CLI)', () => {
     const report = JSON.parse(json.stdout) as { observation: { service: { greeting: { lines: string[] } } }; findings: { id: string }[] };
     expect(report.observation.service.greeting.lines[0]).toBe('220 evil.example.test \x1b]0;owned\x07\x1b[31mred\x9b1m');
     expect(json.code).toBe(1);
+    // The same value, written so that printing the JSON cannot act on the terminal (U+009B is an 8-bit CSI).
+    expect(json.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    expect(json.stdout).toContain('\\u009b1m');
     const text = await run(['smtp', `127.0.0.1:${raw.port}`]);
     expect(text.stdout).toContain('S: 220 evil.example.test red\n');
     expect(text.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
