@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import type { EngineOptions } from '../probe/engine.js';
 import { parseExcludeRule } from '../probe/exclude.js';
 import { UsageError } from './errors.js';
+import { MAX_WAIT_MS, positive, whole } from './numbers.js';
 
 /** The scan options that steer the probe engine, as yargs parses them. */
 export interface EngineArgs {
@@ -46,25 +47,7 @@ export function engineOptions<T>(y: Argv<T>): Argv<T & EngineArgs> {
     .coerce('ip', (value: unknown) => String(value)) as unknown as Argv<T & EngineArgs>;
 }
 
-/** Waits longer than this are mistakes (and past what a timer can hold). */
-const MAX_WAIT_MS = 600_000;
 const MAX_DEADLINE_S = 86_400;
-
-function whole(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
-    throw new UsageError(`--${name}: expected a whole number ${range}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function positive(name: string, value: unknown, max = Number.MAX_VALUE): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max) {
-    const range = max === Number.MAX_VALUE ? 'above 0' : `above 0 and at most ${max}`;
-    throw new UsageError(`--${name}: expected a number ${range}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
 
 /** Checks the parsed options and turns them into the engine's. Throws UsageError naming the option. */
 export function toEngineOptions(args: EngineArgs, extra: Partial<Pick<EngineOptions, 'dnsServers' | 'dnsQueryDomain' | 'onProgress'>> = {}): EngineOptions {

@@ -7,6 +7,7 @@ import { FINDING_DEFAULTS, serviceFindings } from '../verdict/findings/index.js'
 import type { Finding } from '../verdict/types.js';
 import { readCaFiles } from './ca.js';
 import { UsageError } from './errors.js';
+import { MAX_WAIT_MS, whole } from './numbers.js';
 
 /** The service-checker options of `scan`, as yargs parses them. */
 export interface ServiceArgs {
@@ -28,13 +29,6 @@ export function serviceOptions<T>(y: Argv<T>): Argv<T & ServiceArgs> {
     .option('cert-crit-days', { type: 'number', default: FINDING_DEFAULTS.certCritDays, group: GROUP, describe: '... and with fewer days left, critical' })
     .option('service-timeout', { type: 'number', default: 10000, group: GROUP, describe: 'ms for each greeting, reply, TLS handshake and HTTP request' })
     .option('legacy-tls', { type: 'boolean', default: true, group: GROUP, describe: 'also try a TLS 1.0/1.1 handshake where TLS worked (--no-legacy-tls)' }) as unknown as Argv<T & ServiceArgs>;
-}
-
-export function whole(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new UsageError(`--${name}: expected a whole number of at least ${min}, got ${JSON.stringify(value)}`);
-  }
-  return value;
 }
 
 export interface ServiceSetup {
@@ -61,7 +55,7 @@ export function ehloName(value: string | undefined): { ehloName?: string } {
 /** Checks the options, reads the `--ca` files, and builds the service probers and the findings function. */
 export async function toServiceSetup(args: ServiceArgs, now: () => Date = () => new Date()): Promise<ServiceSetup> {
   const { certWarnDays, certCritDays } = certThresholds(args);
-  const phaseTimeoutMs = whole('service-timeout', args['service-timeout'], 1);
+  const phaseTimeoutMs = whole('service-timeout', args['service-timeout'], 1, MAX_WAIT_MS);
   const ehlo = ehloName(args.ehlo);
   const ca = await readCaFiles(args.ca ?? []);
   return {

@@ -100,7 +100,8 @@ describe('exchange-ports smtp (built CLI)', () => {
     [['smtp', 'mail.contoso.test:smtp'], 'exchange-ports: mail.contoso.test:smtp: the port must be a number from 1 to 65535\n'],
     [['smtp', 'bad host!'], 'exchange-ports: bad host!: "bad host!" is not a host name or IP address\n'],
     [['smtp', '[mail.contoso.test]:25'], 'exchange-ports: [mail.contoso.test]:25: only an IPv6 address goes in brackets\n'],
-    [['smtp', '127.0.0.1', '--timeout', '0'], 'exchange-ports: --timeout: expected a whole number of at least 1, got 0\n'],
+    [['smtp', '127.0.0.1', '--timeout', '0'], 'exchange-ports: --timeout: expected a whole number from 1 to 600000, got 0\n'],
+    [['smtp', '127.0.0.1:9', '--timeout', '3000000000'], 'exchange-ports: --timeout: expected a whole number from 1 to 600000, got 3000000000\n'],
     [['smtp', '127.0.0.1', '--ca', '/nonexistent/ca.pem'], 'exchange-ports: --ca /nonexistent/ca.pem: no such file\n'],
   ])('usage error %j: one line, exit 2', async (args, message) => {
     expect(await run(args)).toEqual({ code: 2, stdout: '', stderr: message });

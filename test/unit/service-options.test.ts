@@ -34,7 +34,9 @@ describe('scan service options', () => {
   test.each([
     [{ 'cert-warn-days': -1 }, '--cert-warn-days: expected a whole number of at least 0, got -1'],
     [{ 'cert-crit-days': 40 }, '--cert-crit-days 40 is above --cert-warn-days 30'],
-    [{ 'service-timeout': 0.5 }, '--service-timeout: expected a whole number of at least 1, got 0.5'],
+    [{ 'service-timeout': 0.5 }, '--service-timeout: expected a whole number from 1 to 600000, got 0.5'],
+    // Past what a timer holds, Node would fire the wait at once: a closed port would read as silent.
+    [{ 'service-timeout': 3_000_000_000 }, '--service-timeout: expected a whole number from 1 to 600000, got 3000000000'],
     [{ ehlo: 'two words' }, '--ehlo: "two words" is not a host name'],
     [{ ca: ['/nonexistent.pem'] }, '--ca /nonexistent.pem: no such file'],
     [{ ca: [fileURLToPath(import.meta.url)] }, `--ca ${fileURLToPath(import.meta.url)}: not a PEM certificate`],

@@ -7,7 +7,8 @@ import { formatSmtpCheckJson, formatSmtpCheckText, type SmtpCheckReport } from '
 import { FINDING_DEFAULTS, serviceFindings } from '../../verdict/findings/index.js';
 import { readCaFiles } from '../ca.js';
 import { parseHostPort } from '../host-port.js';
-import { certThresholds, ehloName, whole } from '../service-options.js';
+import { MAX_WAIT_MS, whole } from '../numbers.js';
+import { certThresholds, ehloName } from '../service-options.js';
 import { trapSignals } from '../signals.js';
 
 interface Args {
@@ -68,7 +69,7 @@ export const smtpCommand: CommandModule<object, Args> = {
       .option('cert-crit-days', { type: 'number', default: FINDING_DEFAULTS.certCritDays, describe: '... and with fewer days left, critical' }) as never,
   handler: async (args) => {
     const { host, port } = parseHostPort(args.target, 25);
-    const timeout = whole('timeout', args.timeout, 1);
+    const timeout = whole('timeout', args.timeout, 1, MAX_WAIT_MS);
     const { certWarnDays, certCritDays } = certThresholds(args);
     const ehlo = ehloName(args.ehlo);
     const ca = await readCaFiles(args.ca);
