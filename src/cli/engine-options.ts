@@ -19,27 +19,31 @@ export interface EngineArgs {
   quiet: boolean;
 }
 
-export const ENGINE_DEFAULTS = {
+/** The options' defaults, as yargs hands them over: also what a scan that takes no flags (the lab) starts from. */
+export const ENGINE_ARG_DEFAULTS: Readonly<EngineArgs> = {
   concurrency: 256,
-  perHost: 64,
-  timeoutMs: 1000,
-  minTimeoutMs: 100,
-  maxTimeoutMs: 10_000,
+  'per-host': 64,
+  timeout: 1000,
+  'min-timeout': 100,
+  'max-timeout': 10_000,
   retries: 1,
-  deadlineSeconds: 600,
-} as const;
+  deadline: 600,
+  ip: 'both',
+  exclude: [],
+  quiet: false,
+};
 
 const GROUP = 'Probing:';
 
 export function engineOptions<T>(y: Argv<T>): Argv<T & EngineArgs> {
   return y
-    .option('concurrency', { type: 'number', default: ENGINE_DEFAULTS.concurrency, group: GROUP, describe: 'probes in flight at once (capped by the open-file limit)' })
-    .option('per-host', { type: 'number', default: ENGINE_DEFAULTS.perHost, group: GROUP, describe: 'probes in flight per destination address' })
-    .option('timeout', { type: 'number', default: ENGINE_DEFAULTS.timeoutMs, group: GROUP, describe: 'initial wait for an answer, ms (then adapts to measured round trips)' })
-    .option('min-timeout', { type: 'number', default: ENGINE_DEFAULTS.minTimeoutMs, group: GROUP, describe: 'lower bound of the adaptive wait, ms' })
-    .option('max-timeout', { type: 'number', default: ENGINE_DEFAULTS.maxTimeoutMs, group: GROUP, describe: 'upper bound of the adaptive wait, ms' })
-    .option('retries', { type: 'number', default: ENGINE_DEFAULTS.retries, group: GROUP, describe: 'tries again after silence before calling a port filtered' })
-    .option('deadline', { type: 'number', default: ENGINE_DEFAULTS.deadlineSeconds, group: GROUP, describe: 'seconds for the whole scan; what is unfinished then is reported as such' })
+    .option('concurrency', { type: 'number', default: ENGINE_ARG_DEFAULTS.concurrency, group: GROUP, describe: 'probes in flight at once (capped by the open-file limit)' })
+    .option('per-host', { type: 'number', default: ENGINE_ARG_DEFAULTS['per-host'], group: GROUP, describe: 'probes in flight per destination address' })
+    .option('timeout', { type: 'number', default: ENGINE_ARG_DEFAULTS.timeout, group: GROUP, describe: 'initial wait for an answer, ms (then adapts to measured round trips)' })
+    .option('min-timeout', { type: 'number', default: ENGINE_ARG_DEFAULTS['min-timeout'], group: GROUP, describe: 'lower bound of the adaptive wait, ms' })
+    .option('max-timeout', { type: 'number', default: ENGINE_ARG_DEFAULTS['max-timeout'], group: GROUP, describe: 'upper bound of the adaptive wait, ms' })
+    .option('retries', { type: 'number', default: ENGINE_ARG_DEFAULTS.retries, group: GROUP, describe: 'tries again after silence before calling a port filtered' })
+    .option('deadline', { type: 'number', default: ENGINE_ARG_DEFAULTS.deadline, group: GROUP, describe: 'seconds for the whole scan; what is unfinished then is reported as such' })
     .option('rate', { type: 'number', group: GROUP, describe: 'at most this many probes started per second' })
     .option('ip', { type: 'string', choices: ['4', '6', 'both'] as const, default: 'both' as const, group: GROUP, describe: 'address families to probe' })
     .option('exclude', { type: 'string', array: true, default: [] as string[], group: GROUP, describe: 'address or CIDR never to probe (repeatable)' })
@@ -50,7 +54,7 @@ export function engineOptions<T>(y: Argv<T>): Argv<T & EngineArgs> {
 const MAX_DEADLINE_S = 86_400;
 
 /** Checks the parsed options and turns them into the engine's. Throws UsageError naming the option. */
-export function toEngineOptions(args: EngineArgs, extra: Partial<Pick<EngineOptions, 'dnsServers' | 'dnsQueryDomain' | 'onProgress'>> = {}): EngineOptions {
+export function toEngineOptions(args: EngineArgs, extra: Partial<Pick<EngineOptions, 'onProgress'>> = {}): EngineOptions {
   const minTimeoutMs = whole('min-timeout', args['min-timeout'], 1, MAX_WAIT_MS);
   const maxTimeoutMs = whole('max-timeout', args['max-timeout'], 1, MAX_WAIT_MS);
   if (minTimeoutMs > maxTimeoutMs) throw new UsageError(`--min-timeout ${minTimeoutMs} is above --max-timeout ${maxTimeoutMs}`);
@@ -73,8 +77,7 @@ export function toEngineOptions(args: EngineArgs, extra: Partial<Pick<EngineOpti
     ...(args.rate !== undefined ? { rate: positive('rate', args.rate) } : {}),
     ip: args.ip,
     exclude,
-    dnsServers: extra.dnsServers ?? [],
-    ...(extra.dnsQueryDomain !== undefined ? { dnsQueryDomain: extra.dnsQueryDomain } : {}),
+    dnsServers: [],
     ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
   };
 }

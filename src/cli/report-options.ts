@@ -80,6 +80,11 @@ function jobs(args: ReportArgs): Job[] {
   return list;
 }
 
+/** The format that goes to standard output, if any (throws UsageError for pairs that do not fit). */
+export function screenFormat(args: ReportArgs): Format | undefined {
+  return jobs(args).find((j) => j.file === undefined)?.format;
+}
+
 /**
  * Writes the result in every requested format (files atomically, then stdout) and returns the
  * exit code: Nagios states when one of the formats is nagios, the default codes otherwise.

@@ -1,7 +1,8 @@
 import { MODEL } from '../model/index.js';
 import { plan } from '../plan/plan.js';
 import type { Check, Vantage } from '../plan/types.js';
-import { runEngine, type EngineOptions, type Probers } from '../probe/engine.js';
+import { dnsServersFor } from '../plan/dns-servers.js';
+import { defaultProbers, runEngine, type EngineOptions, type Probers } from '../probe/engine.js';
 import type { Observation } from '../probe/types.js';
 import type { Topology } from '../topology/types.js';
 import { judge } from '../verdict/judge.js';
@@ -10,8 +11,10 @@ import type { Finding, ScanResult } from '../verdict/types.js';
 import { TOOL } from './version.js';
 
 export interface ScanOptions {
+  /** DNS servers and the DNS probe's question come from the topology and the vantage. */
   readonly engine: EngineOptions;
-  readonly probers: Probers;
+  /** Probers beside the engine's own (tcp, udp, dns): the service checkers. */
+  readonly probers?: Probers;
   /** Findings from a service checker's facts (pure); none when not given. */
   readonly findings?: (check: Check, observation: Observation) => Finding[];
   readonly signal?: AbortSignal;
@@ -24,7 +27,13 @@ const CONTROL_EXAMPLES = 5;
 export async function scanTopology(topology: Topology, vantage: Vantage, options: ScanOptions): Promise<ScanResult> {
   const startedAt = new Date();
   const { checks, notes } = plan(MODEL, topology, vantage);
-  const run = await runEngine(checks, options.engine, options.probers, options.signal);
+  const engine: EngineOptions = {
+    ...options.engine,
+    dnsServers: dnsServersFor(topology, vantage),
+    ...(topology.mxDomain ? { dnsQueryDomain: topology.mxDomain } : {}),
+  };
+  const probers = { ...defaultProbers(engine), ...options.probers };
+  const run = await runEngine(checks, engine, probers, options.signal);
   const control = run.control.length > 0 || checks.length === 0;
   const results = run.observations.map(({ check, observation }) => {
     const findings = options.findings?.(check, observation) ?? [];

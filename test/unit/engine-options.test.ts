@@ -18,9 +18,10 @@ describe('engine options', () => {
 
   it('reads every option, repeatable --exclude included', async () => {
     const args = await parse(['--concurrency', '8', '--per-host', '2', '--timeout', '300', '--min-timeout', '50', '--max-timeout', '900', '--retries', '0', '--deadline', '2.5', '--rate', '100', '--ip', '6', '--exclude', '198.18.0.0/24', '--exclude', '::1', '--quiet']);
-    expect(toEngineOptions(args, { dnsServers: ['198.18.0.53'], dnsQueryDomain: 'example.test' })).toEqual({
+    // DNS servers and the DNS question come from the topology, in scanTopology (test/integration/run-scan.test.ts).
+    expect(toEngineOptions(args)).toEqual({
       concurrency: 8, perHost: 2, timeoutMs: 300, minTimeoutMs: 50, maxTimeoutMs: 900, retries: 0, deadlineMs: 2500, rate: 100, ip: '6',
-      exclude: ['198.18.0.0/24', '::1'], dnsServers: ['198.18.0.53'], dnsQueryDomain: 'example.test',
+      exclude: ['198.18.0.0/24', '::1'], dnsServers: [],
     });
     expect(args.quiet).toBe(true);
   });

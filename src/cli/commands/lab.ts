@@ -1,25 +1,23 @@
+import { once } from 'node:events';
 import type { CommandModule } from 'yargs';
 import { describeLab, LAB_FAULTS } from '../../lab/describe.js';
 import { startLab, type RunningLab } from '../../lab/lab.js';
 import { contoso, loopbackAddresses } from '../../lab/organization.js';
 import { fromArgument, labVantages } from '../../lab/vantages.js';
-import { defaultProbers } from '../../probe/engine.js';
-import { exitCode, formatters, FORMATS, type Format } from '../../report/index.js';
 import { mergeResults } from '../../report/merge.js';
 import { loadTopology } from '../../topology/load.js';
 import { FINDING_DEFAULTS } from '../../verdict/findings/index.js';
 import type { ScanResult } from '../../verdict/types.js';
-import { dnsServersFor } from '../dns-servers.js';
-import { ENGINE_DEFAULTS, toEngineOptions } from '../engine-options.js';
+import { ENGINE_ARG_DEFAULTS, toEngineOptions } from '../engine-options.js';
 import { UsageError } from '../errors.js';
+import { emitReports, reportOptions, screenFormat, type ReportArgs } from '../report-options.js';
 import { scanTopology } from '../run-scan.js';
 import { toServiceSetup } from '../service-options.js';
 import { trapSignals } from '../signals.js';
 import { TOOL } from '../version.js';
 
-interface Args {
+interface Args extends ReportArgs {
   scan: boolean;
-  format: Format;
   'standard-ports': boolean;
 }
 
@@ -27,16 +25,10 @@ interface Args {
 const LAB_DEADLINE_SECONDS = 8;
 const LAB_SERVICE_TIMEOUT_MS = 3000;
 
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+async function untilSignal(): Promise<void> {
+  const trap = trapSignals();
+  await once(trap.signal, 'abort');
+  trap.dispose();
 }
 
 async function scanLab(lab: RunningLab, signal: AbortSignal): Promise<ScanResult[]> {
@@ -48,30 +40,11 @@ async function scanLab(lab: RunningLab, signal: AbortSignal): Promise<ScanResult
     'service-timeout': LAB_SERVICE_TIMEOUT_MS,
     'legacy-tls': true,
   });
+  const engine = toEngineOptions({ ...ENGINE_ARG_DEFAULTS, deadline: LAB_DEADLINE_SECONDS, quiet: true });
   return Promise.all(
-    labVantages(lab.organization).map((vantage) => {
-      const engine = toEngineOptions(
-        {
-          concurrency: ENGINE_DEFAULTS.concurrency,
-          'per-host': ENGINE_DEFAULTS.perHost,
-          timeout: ENGINE_DEFAULTS.timeoutMs,
-          'min-timeout': ENGINE_DEFAULTS.minTimeoutMs,
-          'max-timeout': ENGINE_DEFAULTS.maxTimeoutMs,
-          retries: ENGINE_DEFAULTS.retries,
-          deadline: LAB_DEADLINE_SECONDS,
-          ip: 'both',
-          exclude: [],
-          quiet: true,
-        },
-        { dnsServers: dnsServersFor(topology, vantage) },
-      );
-      return scanTopology(topology, vantage, {
-        engine,
-        probers: { ...defaultProbers(engine), ...services.probers },
-        findings: services.findings,
-        signal,
-      });
-    }),
+    labVantages(lab.organization).map((vantage) =>
+      scanTopology(topology, vantage, { engine, probers: services.probers, findings: services.findings, signal }),
+    ),
   );
 }
 
@@ -79,12 +52,12 @@ export const labCommand: CommandModule<object, Args> = {
   command: 'lab',
   describe: 'Run a simulated Exchange 2016 organization on local addresses (and scan it with --scan)',
   builder: (y) =>
-    y
+    reportOptions(y, { baseline: false })
       .option('scan', { type: 'boolean', default: false, describe: 'scan the lab from each vantage, print the merged matrix, stop' })
-      .option('format', { choices: FORMATS, default: 'table' as Format, describe: 'report format of --scan' })
       .option('standard-ports', { type: 'boolean', default: false, describe: 'listen on the real port numbers (needs root)' }) as never,
   handler: async (args) => {
     if (args['standard-ports'] && process.getuid?.() !== 0) throw new UsageError('lab: --standard-ports needs root');
+    const onScreen = screenFormat(args);
     const lab = await startLab(contoso(loopbackAddresses()), { standardPorts: args['standard-ports'] });
     try {
       if (!args.scan) {
@@ -99,11 +72,10 @@ export const labCommand: CommandModule<object, Args> = {
           results.map((result) => ({ file: `lab --from ${fromArgument(result.vantage)}`, result })),
           { force: false, tool: TOOL },
         );
-        const color = !process.env.NO_COLOR && process.stdout.isTTY === true;
         // Table and markdown are read by people: they learn first what the lab has in it.
-        const preface = args.format === 'table' || args.format === 'markdown' ? `${LAB_FAULTS.join('\n')}\n\n` : '';
-        process.stdout.write(preface + formatters[args.format](merged, { color }));
-        process.exitCode = trap.exitCode() ?? exitCode(merged, args.format);
+        if (onScreen === 'table' || onScreen === 'markdown') process.stdout.write(`${LAB_FAULTS.join('\n')}\n\n`);
+        const code = await emitReports(merged, args);
+        process.exitCode = trap.exitCode() ?? code;
       } finally {
         trap.dispose();
       }

@@ -1,9 +1,6 @@
-import { setMaxListeners } from 'node:events';
 import type { CommandModule } from 'yargs';
 import { resolveVantage } from '../../plan/vantage.js';
-import { defaultProbers } from '../../probe/engine.js';
 import { loadTopology } from '../../topology/load.js';
-import { dnsServersFor } from '../dns-servers.js';
 import { engineOptions, toEngineOptions, type EngineArgs } from '../engine-options.js';
 import { localIdentity } from '../local-identity.js';
 import { emitReports, reportOptions, type ReportArgs } from '../report-options.js';
@@ -24,19 +21,13 @@ export const scanCommand: CommandModule<object, Args> = {
     const topology = await loadTopology(args.topology);
     const vantage = resolveVantage(args.from, topology, localIdentity());
     const progress = progressLine(process.stderr, args.quiet);
-    const engine = toEngineOptions(args, {
-      dnsServers: dnsServersFor(topology, vantage),
-      ...(topology.mxDomain ? { dnsQueryDomain: topology.mxDomain } : {}),
-      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-    });
+    const engine = toEngineOptions(args, progress.onProgress ? { onProgress: progress.onProgress } : {});
     const services = await toServiceSetup(args);
     const trap = trapSignals();
-    // Every probe in flight listens on the scan's signal.
-    setMaxListeners(0, trap.signal);
     try {
       const result = await scanTopology(topology, vantage, {
         engine,
-        probers: { ...defaultProbers(engine), ...services.probers },
+        probers: services.probers,
         findings: services.findings,
         signal: trap.signal,
       });

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { OUTSIDE_ROLES } from '../model/types.js';
-import type { Vantage } from '../plan/types.js';
+import type { Vantage } from './types.js';
 import type { Topology } from '../topology/types.js';
 
 /** The topology's DNS servers (`address` or `address:port`) that this vantage resolves names with. */
