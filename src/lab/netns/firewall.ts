@@ -1,5 +1,6 @@
 import type { Model } from '../../model/index.js';
-import type { Condition, Features, Role, Transport } from '../../model/types.js';
+import type { Features, Role, Transport } from '../../model/types.js';
+import { conditionHolds } from '../../plan/plan.js';
 
 /** One accept rule of the firewall: sources to destinations, on one port or on any. */
 export interface AllowRule {
@@ -14,10 +15,6 @@ export interface AllowRule {
 /** Addresses (or prefixes) per role, as the firewall sees them. */
 export type RoleAddresses = Readonly<Partial<Record<Role, readonly string[]>>>;
 
-function holds(when: Condition, features: Features): boolean {
-  return Object.entries(when).every(([feature, value]) => features[feature as keyof Features] === value);
-}
-
 /**
  * The accept rules a correct firewall needs, read from the model: every required and optional
  * flow on its ports, and every unrestricted flow on any port. Forbidden flows and everything
@@ -26,7 +23,7 @@ function holds(when: Condition, features: Features): boolean {
 export function allowRules(model: Model, features: Features, addresses: RoleAddresses): AllowRule[] {
   const rules: AllowRule[] = [];
   for (const flow of model.flows) {
-    if (flow.expectation === 'forbidden' || !holds(flow.when, features)) continue;
+    if (flow.expectation === 'forbidden' || !conditionHolds(flow, features)) continue;
     const from = addresses[flow.source] ?? [];
     const to = addresses[flow.destination] ?? [];
     if (from.length === 0 || to.length === 0) continue;
