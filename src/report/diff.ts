@@ -88,7 +88,8 @@ function change(kind: ChangeKind, c: CheckResult, before: CheckResult | undefine
 }
 
 const checkKey = (c: CheckResult) => `${c.source.role}|${c.source.host ?? ''}|${c.id}`;
-const addressKey = (c: CheckResult) => `${checkKey(c)}|${c.destination.address ?? ''}`;
+/** One check at one address from one vantage: what diff and merge both call the same check. */
+export const addressKey = (c: CheckResult) => `${checkKey(c)}|${c.destination.address ?? ''}`;
 
 /**
  * Every difference between a baseline and a later result, per check (matched by vantage, check

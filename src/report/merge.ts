@@ -1,5 +1,6 @@
 import type { ScanResult } from '../verdict/types.js';
 import { summarize } from '../verdict/summary.js';
+import { addressKey } from './diff.js';
 import type { MergeSource, Report } from './types.js';
 
 export class MergeError extends Error {
@@ -37,7 +38,6 @@ function sourcesOf(input: MergeInput): MergeSource[] {
 }
 
 const time = (iso: string) => Date.parse(iso) || 0;
-const checkKey = (c: Report['checks'][number]) => `${c.source.role}|${c.source.host ?? ''}|${c.id}|${c.destination.address ?? ''}`;
 
 /**
  * One organization-wide result from results taken at several vantages. Every check keeps its
@@ -57,7 +57,7 @@ export function mergeResults(inputs: readonly MergeInput[], options: MergeOption
   for (const input of inputs) {
     const at = time(input.result.finishedAt);
     for (const check of input.result.checks) {
-      const key = checkKey(check);
+      const key = addressKey(check);
       const seen = byKey.get(key);
       if (!seen || at > seen.at) byKey.set(key, { check, at });
     }
