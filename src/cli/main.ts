@@ -26,7 +26,16 @@ function fail(message: string, argv: readonly string[]): void {
   process.exitCode = nagios?.code ?? 2;
 }
 
+/** `exchange-ports scan ... | head`: a reader that went away is not an error worth a stack trace. */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit();
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe(process.stdout);
   const cli = yargs(argv)
     .scriptName('exchange-ports')
     .version(TOOL.version)

@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireBuild, ROOT, runCli } from '../helpers/cli.js';
+import { BIN, requireBuild, ROOT, runCli } from '../helpers/cli.js';
 
 const BAD = 'fixtures/topologies/bad';
 
@@ -90,5 +91,15 @@ describe('exchange-ports plan (built CLI)', () => {
       stdout: '',
       stderr: readFileSync(join(ROOT, BAD, `${name}.expected`), 'utf8'),
     });
+  });
+});
+
+describe('a reader that goes away (| head)', () => {
+  test('is no error: no stack trace, nothing on stderr', () => {
+    // More than a pipe holds (88 KB), to a reader that leaves after one line.
+    const command = `"${process.execPath}" "${BIN}" plan -t fixtures/topologies/edge-full.yaml --from mailbox --format json | head -1`;
+    const result = spawnSync('bash', ['-c', command], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(result.stdout).toBe('{\n');
+    expect(result.stderr).toBe('');
   });
 });
