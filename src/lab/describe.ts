@@ -2,12 +2,30 @@ import type { RunningHost } from './host-services.js';
 import type { LabOrganization } from './organization.js';
 import { fromArgument, labVantages } from './vantages.js';
 
-/** What the lab has in it that a report will show, whichever way it is run. */
-export const LAB_FAULTS: readonly string[] = [
-  'Built-in faults: POP3 is enabled but nothing listens on it; the web certificate of mbx02',
-  'expires in 10 days; the client connector (587) of mbx01 offers LOGIN before TLS. No firewall',
-  'separates loopback addresses: from the Internet, the Mailbox and EdgeSync ports are exposed.',
-];
+/** Words to lines of at most `width` characters, each prefixed. */
+export function wrap(text: string, width = 94, prefix = ''): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && prefix.length + line.length + 1 + word.length > width) {
+      lines.push(prefix + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(prefix + line);
+  return lines;
+}
+
+/** The organization's built-in faults in a sentence, or none. */
+export function faultsSentence(organization: LabOrganization): string | undefined {
+  return organization.faults.length ? `Built-in faults: ${organization.faults.join('; ')}.` : undefined;
+}
+
+/** What the loopback lab has in it that a report will show: its faults, and no firewall between its hosts. */
+export function labFaults(organization: LabOrganization): string[] {
+  const loopback = 'No firewall separates loopback addresses: from the Internet, the Mailbox and EdgeSync ports are exposed.';
+  return wrap([faultsSentence(organization), loopback].filter(Boolean).join(' '));
+}
 
 /** What a running lab prints: its hosts, where they listen, and how to scan them. */
 export function describeLab(organization: LabOrganization, hosts: readonly RunningHost[], files: { topology: string; authority: string }, command = 'exchange-ports'): string {
@@ -26,7 +44,7 @@ export function describeLab(organization: LabOrganization, hosts: readonly Runni
     '',
     ...table,
     '',
-    ...LAB_FAULTS,
+    ...labFaults(organization),
     '',
     `Topology: ${files.topology}`,
     `The lab's root certificate (it signed every host's): ${files.authority}`,

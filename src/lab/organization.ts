@@ -51,6 +51,8 @@ export interface LabOrganization {
   readonly edge: boolean;
   readonly features: Omit<Features, 'edge'>;
   readonly hosts: readonly LabHost[];
+  /** The faults built into it, as a report will show them: said in its topology file and when it starts. */
+  readonly faults: readonly string[];
 }
 
 /** Where each lab host lives: loopback addresses without root, namespace addresses with. */
@@ -99,6 +101,11 @@ export function contoso(addresses: LabAddresses): LabOrganization {
       host({ role: 'domain-controller', name: 'dc01.contoso.lab', address: addresses.dc01 }),
       host({ role: 'internet', name: 'mx.example.org', address: addresses.mx, services: ['smtp'] }),
     ],
+    faults: [
+      'POP3 is enabled but nothing listens on it',
+      'the web certificate of mbx02 expires in 10 days',
+      'the client connector (587) of mbx01 offers LOGIN before TLS',
+    ],
   };
 }
 
@@ -116,6 +123,7 @@ export function healthyContoso(addresses: LabAddresses, options: { edge: boolean
     ...demo,
     mxDomain: 'example.org',
     edge: options.edge,
+    faults: [],
     hosts: demo.hosts
       .filter((host) => options.edge || host.role !== 'edge')
       .map((host) => ({

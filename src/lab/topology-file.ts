@@ -1,3 +1,4 @@
+import { faultsSentence, wrap } from './describe.js';
 import { stringify } from 'yaml';
 import type { LabHost, LabOrganization, LabRole, LabService } from './organization.js';
 import { STANDARD_PORTS } from './organization.js';
@@ -32,10 +33,7 @@ export function topologyYaml(lab: LabOrganization, ports: HostPorts): string {
     },
     internet: { hosts: of('internet'), ...(lab.mxDomain ? { mxDomain: lab.mxDomain } : {}) },
   };
-  const header = [
-    `# The exchange-ports lab: the simulated organization "${lab.organization}".`,
-    '# Built-in faults: POP3 is enabled here but nothing listens on it; the web certificate of',
-    '# mbx02 expires in 10 days; the client connector (587) of mbx01 offers LOGIN before TLS.',
-  ];
+  const faults = faultsSentence(lab);
+  const header = [`# The exchange-ports lab: the simulated organization "${lab.organization}".`, ...(faults ? wrap(faults, 94, '# ') : [])];
   return `${header.join('\n')}\n${stringify(document)}`;
 }

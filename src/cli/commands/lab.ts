@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { CommandModule } from 'yargs';
-import { describeLab, LAB_FAULTS } from '../../lab/describe.js';
+import { describeLab, labFaults } from '../../lab/describe.js';
 import { startLab, type RunningLab } from '../../lab/lab.js';
 import { contoso, loopbackAddresses } from '../../lab/organization.js';
 import { fromArgument, labVantages } from '../../lab/vantages.js';
@@ -73,7 +73,7 @@ export const labCommand: CommandModule<object, Args> = {
           { force: false, tool: TOOL },
         );
         // Table and markdown are read by people: they learn first what the lab has in it.
-        if (onScreen === 'table' || onScreen === 'markdown') process.stdout.write(`${LAB_FAULTS.join('\n')}\n\n`);
+        if (onScreen === 'table' || onScreen === 'markdown') process.stdout.write(`${labFaults(lab.organization).join('\n')}\n\n`);
         const code = await emitReports(merged, args);
         process.exitCode = trap.exitCode() ?? code;
       } finally {
