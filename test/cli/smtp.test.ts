@@ -102,7 +102,7 @@ describe('exchange-ports smtp (built CLI)', () => {
     [['smtp', '[mail.contoso.test]:25'], 'exchange-ports: [mail.contoso.test]:25: only an IPv6 address goes in brackets\n'],
     [['smtp', '127.0.0.1', '--timeout', '0'], 'exchange-ports: --timeout: expected a whole number from 1 to 600000, got 0\n'],
     [['smtp', '127.0.0.1:9', '--timeout', '3000000000'], 'exchange-ports: --timeout: expected a whole number from 1 to 600000, got 3000000000\n'],
-    [['smtp', '127.0.0.1', '--ca', '/nonexistent/ca.pem'], 'exchange-ports: --ca /nonexistent/ca.pem: no such file\n'],
+    [['smtp', '127.0.0.1', '--ca', '/nonexistent/ca.pem'], 'exchange-ports: --ca /nonexistent/ca.pem: cannot read: no such file or directory\n'],
   ])('usage error %j: one line, exit 2', async (args, message) => {
     expect(await run(args)).toEqual({ code: 2, stdout: '', stderr: message });
   });

@@ -38,7 +38,9 @@ describe('scan service options', () => {
     // Past what a timer holds, Node would fire the wait at once: a closed port would read as silent.
     [{ 'service-timeout': 3_000_000_000 }, '--service-timeout: expected a whole number from 1 to 600000, got 3000000000'],
     [{ ehlo: 'two words' }, '--ehlo: "two words" is not a host name'],
-    [{ ca: ['/nonexistent.pem'] }, '--ca /nonexistent.pem: no such file'],
+    [{ ca: ['/nonexistent.pem'] }, '--ca /nonexistent.pem: cannot read: no such file or directory'],
+    // A device or a FIFO could block for ever: refused like a topology's.
+    [{ ca: ['/dev/null'] }, '--ca /dev/null: cannot read: not a regular file'],
     [{ ca: [fileURLToPath(import.meta.url)] }, `--ca ${fileURLToPath(import.meta.url)}: not a PEM certificate`],
   ] as const)('%j is a usage error', async (bad, message) => {
     await expect(toServiceSetup({ ...ARGS, ...bad } as ServiceArgs)).rejects.toMatchObject({ name: 'UsageError', message });

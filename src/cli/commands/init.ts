@@ -1,6 +1,6 @@
 import { stat, writeFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
-import { systemErrorText } from '../../topology/system-error.js';
+import { systemErrorText } from '../../topology/input-file.js';
 import { renderTemplate } from '../../topology/template.js';
 import { UsageError } from '../errors.js';
 import { writeAtomic } from '../output.js';
