@@ -1,12 +1,11 @@
 import { isIP } from 'node:net';
+import { hostNameProblem } from '../topology/names.js';
 import { UsageError } from './errors.js';
 
 export interface HostPort {
   readonly host: string;
   readonly port: number;
 }
-
-const HOST_NAME = /^(?=.{1,253}$)(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
 function port(text: string, spec: string): number {
   const value = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
@@ -26,6 +25,7 @@ export function parseHostPort(spec: string, defaultPort: number): HostPort {
   // `::1:25` is itself an IPv6 address: only brackets make the port unambiguous.
   if (parts.length > 2) throw new UsageError(`${spec}: write an IPv6 address in brackets, e.g. [::1]:25`);
   const [host = '', portText] = parts;
-  if (isIP(host) !== 4 && !HOST_NAME.test(host)) throw new UsageError(`${spec}: "${host}" is not a host name or IP address`);
+  // The same host names a topology accepts (RFC 1123).
+  if (isIP(host) !== 4 && hostNameProblem(host) !== undefined) throw new UsageError(`${spec}: "${host}" is not a host name or IP address`);
   return { host: host.replace(/\.$/, ''), port: portText === undefined ? defaultPort : port(portText, spec) };
 }

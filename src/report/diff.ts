@@ -1,9 +1,9 @@
 import type { Verdict } from '../model/types.js';
+import { FAILING } from '../verdict/summary.js';
 import type { CheckResult, ScanResult } from '../verdict/types.js';
 import { CHANGE_KINDS, type Baseline, type Change, type ChangeKind, type FactChange } from './types.js';
 
 const BLOCKED: ReadonlySet<Verdict> = new Set(['fail', 'down']);
-const BAD: ReadonlySet<Verdict> = new Set(['fail', 'down', 'exposed']);
 const GOOD: ReadonlySet<Verdict> = new Set(['pass', 'warn']);
 
 /** Facts that change on every run without anything having changed. */
@@ -61,7 +61,7 @@ function raw(service: object | undefined, path: string): unknown {
 function classify(before: Verdict, after: Verdict, facts: readonly FactChange[]): ChangeKind | undefined {
   if (BLOCKED.has(after) && !BLOCKED.has(before)) return 'regression';
   if (after === 'exposed' && before !== 'exposed') return 'new-exposure';
-  if (BAD.has(before) && GOOD.has(after)) return 'fixed';
+  if (FAILING.has(before) && GOOD.has(after)) return 'fixed';
   if (before !== after) return 'verdict-change';
   return facts.length ? 'service-change' : undefined;
 }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { Verdict } from '../model/types.js';
+import { FAILING } from '../verdict/summary.js';
 import type { CheckResult } from '../verdict/types.js';
 import { CHANGE_TITLES, changeDetail, changeTarget, orderedChanges } from './changes.js';
 import { durationSeconds, minCertificateDays } from './facts.js';
@@ -51,7 +52,7 @@ function message(result: Report, state: number): string {
   const groups: string[] = [];
   if (result.baseline) {
     groups.push(...changeGroups(result.baseline.changes));
-    const known = result.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'down' || c.verdict === 'exposed').length;
+    const known = result.checks.filter((c) => FAILING.has(c.verdict)).length;
     if (state < 2 && known > 0) groups.push(`${plural(known, 'known failure', 'known failures')} unchanged since the baseline`);
     if (state < 2) groups.push(...verdictGroups(result.checks, ['warn']));
   } else groups.push(...verdictGroups(result.checks, state === 2 ? ['fail', 'exposed', 'down'] : ['warn']));
@@ -80,7 +81,7 @@ function perfdata(result: Report): string {
 /** Lines after the first (plugin "long output"): each check or change that needs action. */
 function longOutput(result: Report): string[] {
   const checks = result.checks
-    .filter((c) => c.verdict === 'fail' || c.verdict === 'down' || c.verdict === 'exposed' || c.verdict === 'warn')
+    .filter((c) => FAILING.has(c.verdict) || c.verdict === 'warn')
     .sort(byWorst)
     .map((c) => plain(`${c.verdict.toUpperCase()} ${pairLabel(c)} ${c.port}/${c.transport} ${c.flow}: ${c.why}`, 300));
   const changes = result.baseline
