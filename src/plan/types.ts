@@ -13,6 +13,8 @@ export interface Destination {
   readonly role: Role;
   readonly host: string;
   readonly lookup: Lookup;
+  /** A host the topology says answers on every TCP port (internet.responders): its silence is a block. */
+  readonly answersEveryPort?: boolean;
 }
 
 /** One thing to check: one destination host x port x transport. */

@@ -24,4 +24,9 @@ export interface Topology {
   readonly hosts: Readonly<Record<Role, readonly Host[]>>;
   /** Outbound SMTP is tested against this domain's MX hosts (resolved by the engine). */
   readonly mxDomain?: string;
+  /**
+   * Internet hosts that answer on every TCP port (a responder the user runs, or a public
+   * all-ports test service): open proxy detection is tested against them, and their silence is a block.
+   */
+  readonly responders?: readonly Host[];
 }
