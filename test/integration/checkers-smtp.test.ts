@@ -63,9 +63,9 @@ describe('SMTP checker against recorded servers', () => {
     expect(facts.tls?.handshake).toBe('ok');
   });
 
-  test('legacy Exchange 2010: XEXCH50 and XSHADOW noted', async () => {
+  test('legacy Exchange 2010: XSHADOW noted; XEXCH50 is no legacy marker (2013+ Transport offers it)', async () => {
     const { facts } = await probe(smtpFixture('exchange2010-legacy'));
-    expect(facts.exchange.legacy).toEqual(['XEXCH50', 'XSHADOW']);
+    expect(facts.exchange.legacy).toEqual(['XSHADOW']);
     expect(facts.auth).toEqual(['LOGIN', 'NTLM']);
   });
 

@@ -75,7 +75,7 @@ describe('the model', () => {
   });
 
   test('the perimeter sample is forbidden, and Mailbox 25 from the Internet only with an Edge server', () => {
-    const sensitive = [2525, 465, 475, 717, 444, 135, 139, 445, 389, 636, 3268, 88, 3389, 5985, 5986, 50389, 64327];
+    const sensitive = [2525, 465, 475, 476, 477, 717, 444, 135, 139, 445, 389, 636, 3268, 88, 3389, 5985, 5986, 50389, 64327];
     for (const id of ['perimeter.internet-to-mailbox', 'perimeter.internet-to-edge', 'perimeter.edge-to-mailbox']) {
       const f = flow(id);
       expect(f.expectation).toBe('forbidden');
@@ -95,5 +95,16 @@ describe('the model', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(Object.isFrozen(MODEL.flows[0])).toBe(true);
     expect(Object.isFrozen(MODEL.flows[0]?.ports)).toBe(true);
+  });
+});
+
+describe('model: back-end transport listeners from real servers', () => {
+  test('476 and 477 (Mailbox Transport on Exchange 2019) are in the back-end sample and the perimeter set; 465 is plain SMTP', async () => {
+    const { MODEL } = await import('../../src/model/index.js');
+    const internal = MODEL.flows.find((f) => f.id === 'internal.exchange');
+    expect(internal?.ports.map((p) => p.port)).toEqual(expect.arrayContaining([475, 476, 477]));
+    const perimeter = MODEL.flows.filter((f) => f.expectation === 'forbidden').flatMap((f) => f.ports);
+    for (const port of [476, 477, 465]) expect(perimeter.find((p) => p.port === port)).toMatchObject({ probe: 'smtp' });
+    for (const p of perimeter.filter((p) => p.port === 465)) expect(p.implicitTls ?? false).toBe(false);
   });
 });

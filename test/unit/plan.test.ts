@@ -4,9 +4,9 @@ import type { Vantage } from '../../src/plan/types.js';
 import type { Topology } from '../../src/topology/types.js';
 import { EDGE, EDGE_FULL, host, NO_EDGE, topology } from '../helpers/topologies.js';
 
-const SENSITIVE = [2525, 465, 475, 717, 444, 135, 139, 445, 389, 636, 3268, 88, 3389, 5985, 5986, 50389, 64327];
+const SENSITIVE = [2525, 465, 475, 476, 477, 717, 444, 135, 139, 445, 389, 636, 3268, 88, 3389, 5985, 5986, 50389, 64327];
 const RPC = [49152, 52429, 55705, 58982, 62258, 65535];
-const EXCHANGE = [25, 80, 135, 443, 444, 445, 465, 475, 717, 2525, 64327, ...RPC];
+const EXCHANGE = [25, 80, 135, 443, 444, 445, 465, 475, 476, 477, 717, 2525, 64327, ...RPC];
 const DC_TCP = [53, 88, 135, 389, 445, 464, 636, 3268, 3269, ...RPC];
 const DC_UDP = [53, 88, 123, 389, 464];
 const RTP = [1024, 22528, 44031, 65535];

@@ -116,3 +116,52 @@ describe('serviceFindings', () => {
     expect(ids(serviceFindings(on25, { ...observation, service: ntlm }, at('2026-01-01T00:00:00Z')))).toEqual(['info:smtp.auth-on-25', 'info:smtp.not-exchange']);
   });
 });
+
+describe('serviceFindings: fingerprints from public transcripts (fixtures/smtp/TRANSCRIPTS.md)', () => {
+  const on25 = { port: 25, portName: 'smtp', probe: 'smtp', expectation: 'required', source: { role: 'internet' } } as unknown as Check;
+  const smtp = (greeting: string, extensions: Record<string, string[]>, exchange: SmtpFacts['exchange']): Observation => ({
+    state: 'open',
+    attempts: 1,
+    service: {
+      kind: 'smtp',
+      implicitTls: false,
+      greeting: { code: 220, lines: [greeting] },
+      ehlo: { command: 'EHLO', code: 250, lines: [], extensions: { ...extensions, STARTTLS: [] } },
+      auth: [],
+      starttls: { offered: true, attempted: false },
+      exchange,
+      dialogue: [],
+      problems: [],
+      quit: { sent: true, code: 221 },
+    } satisfies SmtpFacts,
+  });
+  const options = at('2026-01-01T00:00:00Z');
+
+  test('Windows IIS SMTP is its own warning, not "not Exchange" info', () => {
+    const found = serviceFindings(on25, smtp('220 relay Microsoft ESMTP MAIL Service, Version: 6.0.3790.3959 ready at x', {}, { banner: false, iisSmtp: { version: '6.0.3790.3959' }, markers: [], backEnd: [], legacy: [] }), options);
+    expect(ids(found)).toEqual(['warning:smtp.iis-smtp']);
+  });
+
+  test('a 2013+ back end offering XEXCH50 is not called legacy Exchange', () => {
+    const found = serviceFindings(on25, smtp('220 mbx Microsoft ESMTP MAIL Service ready at x', { XEXCH50: [] }, { banner: true, markers: ['XEXCH50'], backEnd: ['XEXCH50'], legacy: [] }), options);
+    expect(ids(found).some((id) => id.includes('legacy-exchange'))).toBe(false);
+  });
+
+  test('the upper-case Mailbox Transport greeting on 25 from the Internet is a back-end listener', () => {
+    const found = serviceFindings(on25, smtp('220 MBX01 MICROSOFT ESMTP MAIL SERVICE READY AT x', {}, { banner: true, mailboxTransport: true, markers: [], backEnd: [], legacy: [] }), options);
+    expect(ids(found)).toContain('critical:smtp.backend-listener');
+  });
+
+  test('port 80: 403 (default install) is info, a 200 page is a warning, a redirect to https is nothing', () => {
+    const on80 = { port: 80, portName: 'http', probe: 'http', expectation: 'optional', source: { role: 'internet' } } as unknown as Check;
+    const http = (status: number, headers: Record<string, string[]> = {}): Observation => ({
+      state: 'open',
+      attempts: 1,
+      service: { kind: 'http', scheme: 'http', responses: [{ path: '/', status, statusLine: `HTTP/1.1 ${status}`, headers }] },
+    });
+    expect(ids(serviceFindings(on80, http(403), options))).toEqual(['info:http.no-https-redirect']);
+    expect(serviceFindings(on80, http(403), options)[0]?.message).toContain('default install');
+    expect(ids(serviceFindings(on80, http(200), options))).toEqual(['warning:http.no-https-redirect']);
+    expect(serviceFindings(on80, http(301, { location: ['https://mail.contoso.test/owa'] }), options)).toEqual([]);
+  });
+});

@@ -40,13 +40,22 @@ function failedRequests(responses: readonly HttpResponseFacts[]): Finding[] {
   return [finding('http.request-failed', severity, failed.map((r) => `GET ${r.path}: ${r.failure?.message ?? ''}`).join('; '))];
 }
 
+/**
+ * Port 80: a redirect to https is the good state. A default install answers 403 (IIS requires
+ * SSL) until OWA redirection is configured: a missing redirect is info. Content over plain HTTP is the problem.
+ */
 function port80Findings(facts: HttpFacts): Finding[] {
   const response = facts.responses[0];
   if (!response || response.status === undefined) return [];
   const location = response.headers.location?.[0] ?? '';
-  if (response.status >= 300 && response.status < 400 && /^https:\/\//i.test(location)) return [];
-  const what = response.status >= 300 && response.status < 400 ? `a redirect to ${location || 'nowhere'}` : `${response.statusLine ?? response.status}`;
-  return [finding('http.no-https-redirect', 'warning', `port ${80} answers ${what} instead of redirecting to https`)];
+  const redirect = response.status >= 300 && response.status < 400;
+  if (redirect && /^https:\/\//i.test(location)) return [];
+  if (response.status >= 200 && response.status < 300) {
+    return [finding('http.no-https-redirect', 'warning', `port 80 serves content over plain HTTP (${response.statusLine ?? response.status}) instead of redirecting to https`)];
+  }
+  const what = redirect ? `a redirect to ${location || 'nowhere'}` : `${response.statusLine ?? response.status}`;
+  const usual = response.status === 403 ? ' (a default install: IIS requires SSL until redirection to /owa is configured)' : '';
+  return [finding('http.no-https-redirect', 'info', `port 80 answers ${what}, not a redirect to https${usual}`)];
 }
 
 function virtualDirectoryFindings(facts: HttpFacts): Finding[] {

@@ -6,7 +6,7 @@ import { failureFinding, finding, type FindingOptions } from './finding.js';
 import { tlsFindings } from './tls.js';
 
 const BASIC = ['LOGIN', 'PLAIN'];
-/** Keywords only Exchange's back-end transport listeners offer (XEXCH50 alone is an old front end). */
+/** Keywords only Exchange's back-end transport listeners offer (XEXCH50 is offered by 2010 front ends too). */
 const BACK_END_ONLY = new Set(['XSHADOWREQUEST', 'XPROXY', 'XPROXYFROM', 'XSESSIONPARAMS', 'XADRBAC', 'XSYSPROBE']);
 
 function isSubmission(check: Check): boolean {
@@ -76,16 +76,25 @@ function exchangeFindings(check: Check, facts: SmtpFacts): Finding[] {
   }
   const backEnd = exchange.backEnd.filter((keyword) => BACK_END_ONLY.has(keyword));
   const forbidden = check.expectation === 'forbidden';
-  if ((backEnd.length > 0 && (forbidden || isInbound(check) || isSubmission(check))) || (forbidden && exchange.backEnd.length > 0)) {
+  const backEndSeen = backEnd.length > 0 || exchange.mailboxTransport === true;
+  if ((backEndSeen && (forbidden || isInbound(check) || isSubmission(check))) || (forbidden && exchange.backEnd.length > 0)) {
+    const evidence = [
+      ...(exchange.backEnd.length > 0 ? [`EHLO offers ${exchange.backEnd.join(', ')}`] : []),
+      ...(exchange.mailboxTransport ? ['the upper-case Mailbox Transport greeting'] : []),
+    ];
     found.push(
-      finding(
-        'smtp.backend-listener',
-        'critical',
-        `an Exchange back-end transport listener (EHLO offers ${exchange.backEnd.join(', ')}) answers on ${check.port} from ${check.source.role}`,
-      ),
+      finding('smtp.backend-listener', 'critical', `an Exchange back-end transport listener (${evidence.join('; ')}) answers on ${check.port} from ${check.source.role}`),
     );
   }
-  if (!exchange.banner && exchange.markers.length === 0 && facts.ehlo?.code === 250) {
+  if (exchange.iisSmtp && exchange.markers.length === 0) {
+    found.push(
+      finding(
+        'smtp.iis-smtp',
+        'warning',
+        `the Windows IIS SMTP service ${exchange.iisSmtp.version} answers on ${check.port}, not Exchange: a relay in front of Exchange, or the wrong server`,
+      ),
+    );
+  } else if (!exchange.banner && exchange.markers.length === 0 && facts.ehlo?.code === 250) {
     found.push(finding('smtp.not-exchange', 'info', 'neither the greeting nor EHLO looks like Exchange'));
   }
   return found;
