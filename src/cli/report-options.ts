@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { diffResults } from '../report/diff.js';
+import { diffResults, type DiffOptions } from '../report/diff.js';
 import { exitCode, FORMATS, formatters, type Format } from '../report/index.js';
 import type { Report } from '../report/types.js';
 import { UsageError } from './errors.js';
@@ -14,7 +14,14 @@ export interface ReportArgs {
   color?: boolean;
   /** A saved JSON result to compare with. */
   baseline?: string;
+  /** Compare with a baseline from another vantage anyway (merge: different topologies too). */
+  force?: boolean;
+  /** Every row of the table, also on a terminal. */
+  all?: boolean;
 }
+
+/** The scan's certificate thresholds, when the command has them (Nagios perfdata). */
+type CertificateArgs = Partial<Record<'cert-warn-days' | 'cert-crit-days', number>>;
 
 const GROUP = 'Report:';
 
@@ -38,26 +45,35 @@ export function reportOptions<T>(y: Argv<T>, options: { baseline?: boolean } = {
       type: 'boolean',
       group: GROUP,
       describe: 'colour the table on a terminal (--no-color or NO_COLOR turn it off)',
+    })
+    .option('all', {
+      type: 'boolean',
+      group: GROUP,
+      describe: 'list every row of the table on a terminal too (it lists the problems and counts the rest)',
     });
   if (options.baseline !== false) {
     out = out.option('baseline', {
       type: 'string',
       group: GROUP,
       describe: 'a saved JSON result to compare with: exit 1 only on a regression or new exposure',
+    }).option('force', {
+      type: 'boolean',
+      group: GROUP,
+      describe: 'compare with a --baseline taken from another vantage anyway',
     });
   }
   return out as unknown as Argv<T & ReportArgs>;
 }
 
-/** The result compared with an earlier one: `baseline` lists every change. */
-export function withBaseline(result: Report, before: Report, file: string): Report {
-  return { ...result, baseline: diffResults(before, result, file) };
+/** The result compared with an earlier one: `baseline` lists every change (other vantages refused unless forced). */
+export function withBaseline(result: Report, before: Report, file: string, options: DiffOptions = {}): Report {
+  return { ...result, baseline: diffResults(before, result, file, options) };
 }
 
 export interface EmitOptions {
   /** Table, markdown and JUnit show only the changes (the diff command). */
   readonly changesOnly?: boolean;
-  readonly stdout?: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>;
+  readonly stdout?: Pick<NodeJS.WriteStream, 'write' | 'isTTY'> & { readonly columns?: number };
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -92,14 +108,18 @@ export function screenFormat(args: ReportArgs): Format | undefined {
 export async function emitReports(result: Report, args: ReportArgs, options: EmitOptions = {}): Promise<number> {
   const list = jobs(args);
   let report = result;
-  if (args.baseline !== undefined) report = withBaseline(result, await readResultFile(args.baseline), args.baseline);
+  if (args.baseline !== undefined) report = withBaseline(result, await readResultFile(args.baseline), args.baseline, { force: args.force ?? false, afterName: 'this result' });
   const stdout = options.stdout ?? process.stdout;
   const env = options.env ?? process.env;
   const color = Boolean(stdout.isTTY) && !env.NO_COLOR && args.color !== false;
   const changesOnly = options.changesOnly ?? false;
+  const { 'cert-warn-days': warn, 'cert-crit-days': crit } = args as CertificateArgs;
+  const common = { changesOnly, all: args.all ?? false, ...(warn !== undefined && crit !== undefined ? { certDays: { warn, crit } } : {}) };
+  // A terminal gets the table fitted to its width; a file or pipe the full listing.
+  const terminal = stdout.isTTY ? { terminal: { columns: stdout.columns || 80 } } : {};
   for (const job of list) {
     if (job.file === undefined) continue;
-    const text = formatters[job.format](report, { color: false, changesOnly });
+    const text = formatters[job.format](report, { color: false, ...common });
     try {
       await writeAtomic(job.file, text);
     } catch (error) {
@@ -107,7 +127,7 @@ export async function emitReports(result: Report, args: ReportArgs, options: Emi
     }
   }
   const onScreen = list.find((j) => j.file === undefined);
-  if (onScreen) stdout.write(formatters[onScreen.format](report, { color, changesOnly }));
+  if (onScreen) stdout.write(formatters[onScreen.format](report, { color, ...common, ...terminal }));
   return exitCode(report, list.some((j) => j.format === 'nagios') ? 'nagios' : 'table');
 }
 

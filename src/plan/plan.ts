@@ -43,7 +43,9 @@ function targets(flow: Flow, topology: Topology, vantage: Vantage): Target[] {
   }
   const out: Target[] = hosts.map((h) => {
     const name = external ? (h.external ?? h.address ?? h.name) : (h.address ?? h.name);
-    return { destination: { role: flow.destination, host: name, lookup: isIP(name) ? 'address' : 'name' }, host: h };
+    // Probed by its address, a host keeps its name beside it for the reports.
+    const named = isIP(name) && !isIP(h.name) ? { name: h.name } : {};
+    return { destination: { role: flow.destination, host: name, lookup: isIP(name) ? 'address' : 'name', ...named }, host: h };
   });
   if (flow.destination === 'internet' && topology.mxDomain) {
     out.push({ destination: { role: 'internet', host: topology.mxDomain, lookup: 'mx' } });

@@ -13,6 +13,8 @@ export interface Destination {
   readonly role: Role;
   readonly host: string;
   readonly lookup: Lookup;
+  /** The host's name when `host` is its address (or its external name): reports show both. */
+  readonly name?: string;
 }
 
 /** One thing to check: one destination host x port x transport. */

@@ -24,9 +24,17 @@ export function sanitize(text: string, options: SanitizeOptions = {}): string {
   return out.replace(CONTROLS, '').replace(BIDI, '').replace(LONE_SURROGATE, '\ufffd');
 }
 
+/**
+ * Where text was cut. Plain ASCII: Windows PowerShell 5.1 decodes a redirected or piped program's
+ * output in the console's OEM code page, which turns a UTF-8 "…" into "ΓÇª"; "..." survives any
+ * code page, any pipe, file, CI log or monitoring console.
+ */
+export const ELLIPSIS = '...';
+
 /** One line of at most `max` characters, cut with an ellipsis. */
 export function clip(text: string, max: number): string {
   const line = sanitize(text).trim();
   const chars = [...line];
-  return chars.length <= max ? line : `${chars.slice(0, max - 1).join('')}…`;
+  if (chars.length <= max) return line;
+  return max <= ELLIPSIS.length ? chars.slice(0, max).join('') : `${chars.slice(0, max - ELLIPSIS.length).join('')}${ELLIPSIS}`;
 }
