@@ -138,8 +138,8 @@ function block(label: string, checks: readonly CheckResult[], at: Date, options:
       for (const note of notes(c, repeats)) lines.push(...fold(note, noteIndent));
     });
   }
-  if (hidden.length) lines.push(`${INDENT}${notShown(hidden)}`);
-  lines.push(`${INDENT}${counts(checks)}`);
+  if (hidden.length) lines.push(...fold(notShown(hidden), INDENT));
+  lines.push(...fold(counts(checks), INDENT));
   return lines;
 }
 
@@ -192,6 +192,6 @@ export function table(result: Report, options: ReportOptions): string {
   }
   const changed = changes(result, options.color);
   if (changed.length) out.push(...changed.flatMap(fold), '');
-  out.push(`summary: ${counts(result.checks)}`);
+  out.push(...fold(`summary: ${counts(result.checks)}`));
   return `${out.join('\n')}\n`;
 }
