@@ -62,6 +62,11 @@ export function judge(
     verdict = 'inconclusive';
     why += '; nothing answered from this vantage, so a block cannot be told from a dead network';
   }
+  const broken = findings.filter((f) => f.breaksFlow);
+  if (state === 'open' && verdict === 'pass' && broken.length > 0) {
+    verdict = 'down';
+    why += `; ${broken.map((f) => f.id).join(', ')} (the flow cannot work)`;
+  }
   const serious = findings.filter((f) => f.severity !== 'info');
   if (state === 'open' && verdict === 'pass' && serious.length > 0) {
     verdict = 'warn';
