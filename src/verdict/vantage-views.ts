@@ -31,12 +31,19 @@ function handshake(facts: CheckerFacts): TlsFacts | undefined {
 }
 
 function smtpView(facts: SmtpFacts): View {
-  const { starttls } = facts;
-  const outcome = !starttls.offered ? 'not offered' : !starttls.attempted ? 'offered' : `answered ${starttls.reply?.code ?? 'nothing'}${facts.tls ? `, handshake ${facts.tls.handshake}` : ''}`;
+  // Saved results are files: any fact can be missing.
+  const starttls = facts.starttls as SmtpFacts['starttls'] | undefined;
+  const outcome = !starttls
+    ? undefined
+    : !starttls.offered
+      ? 'not offered'
+      : !starttls.attempted
+        ? 'offered'
+        : `answered ${starttls.reply?.code ?? 'nothing'}${facts.tls ? `, handshake ${facts.tls.handshake}` : ''}`;
   return {
-    ...(facts.banner !== undefined ? { greeting: facts.banner.replace(DATE, '') } : {}),
-    ...(facts.ehlo?.code === 250 ? { keywords: Object.keys(facts.ehlo.extensions).filter((k) => !PER_CONNECTOR.has(k)).sort() } : {}),
-    ...(facts.implicitTls ? {} : { starttls: outcome }),
+    ...(typeof facts.banner === 'string' ? { greeting: facts.banner.replace(DATE, '') } : {}),
+    ...(facts.ehlo?.code === 250 && facts.ehlo.extensions ? { keywords: Object.keys(facts.ehlo.extensions).filter((k) => !PER_CONNECTOR.has(k)).sort() } : {}),
+    ...(facts.implicitTls || outcome === undefined ? {} : { starttls: outcome }),
   };
 }
 
@@ -48,7 +55,7 @@ function viewOf(check: CheckResult): View | undefined {
   return {
     ...(facts.kind === 'smtp' ? smtpView(facts) : {}),
     ...(cert ? { fingerprint: cert.fingerprint256, issuer: cert.issuer } : {}),
-    ...(cert && tls?.chain ? { chain: tls.chain.join(' <- ') } : {}),
+    ...(cert && Array.isArray(tls?.chain) ? { chain: tls.chain.join(' <- ') } : {}),
   };
 }
 
