@@ -17,10 +17,13 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('--out when a file cannot be written', () => {
-  test('/dev/full: the other --out files are written, stdout is printed, exit 2 names the file', () => {
+  // A private node like /dev/full: a writer that renamed over it must not replace the system's device.
+  test('a full device: the other --out files are written, stdout is printed, exit 2 names the file', () => {
+    const full = join(dir, 'full');
+    expect(spawnSync('mknod', [full, 'c', '1', '7']).status).toBe(0);
     const other = join(dir, 'full-other.xml');
-    const run = runCli(['report', RESULT, '--format', 'json', '--out', '/dev/full', '--format', 'junit', '--out', other, '--format', 'table']);
-    expect(run.stderr).toBe('exchange-ports: cannot write /dev/full: no space left on device\n');
+    const run = runCli(['report', RESULT, '--format', 'json', '--out', full, '--format', 'junit', '--out', other, '--format', 'table']);
+    expect(run.stderr).toBe(`exchange-ports: cannot write ${full}: no space left on device\n`);
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('summary: 12 checks');
     expect(readFileSync(other, 'utf8')).toContain('<testsuites');

@@ -62,13 +62,14 @@ describe('writeOutput', () => {
         expect(statSync(device).isCharacterDevice()).toBe(true);
         expect(readdirSync(dir)).toEqual(['null']);
       });
-    });
-  });
 
-  test('/dev/full: the error names the file as given, in the system words', async () => {
-    await expect(writeOutput('/dev/full', 'x'.repeat(10_000), { platform: LINUX })).rejects.toThrow(
-      new OutputError('/dev/full', 'no space left on device'),
-    );
+      test('a full device (a private /dev/full): the error names the file as given, in the system words', async () => {
+        const full = join(dir, 'full');
+        expect(spawnSync('mknod', [full, 'c', '1', '7']).status).toBe(0);
+        await expect(writeOutput(full, 'x'.repeat(10_000), { platform: LINUX })).rejects.toThrow(new OutputError(full, 'no space left on device'));
+        expect(statSync(full).isCharacterDevice()).toBe(true);
+      });
+    });
   });
 
   test('a directory is a usage error naming it, before and when writing', async () => {
