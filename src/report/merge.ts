@@ -1,6 +1,7 @@
 import type { Vantage } from '../plan/types.js';
 import type { ScanResult } from '../verdict/types.js';
 import { summarize } from '../verdict/summary.js';
+import { compareVantages } from '../verdict/vantage-views.js';
 import { addressKey } from './diff.js';
 import { sourceLabel } from './pairs.js';
 import { clip } from './sanitize.js';
@@ -88,7 +89,7 @@ export function mergeResults(inputs: readonly MergeInput[], options: MergeOption
       if (!seen || at > seen.at) byKey.set(key, { check, at });
     }
   }
-  const checks = [...byKey.values()].map((v) => v.check);
+  const checks = compareVantages([...byKey.values()].map((v) => v.check));
   const sources = inputs.flatMap(sourcesOf);
   const starts = inputs.map((i) => i.result.startedAt).sort((a, b) => time(a) - time(b));
   const ends = inputs.map((i) => i.result.finishedAt).sort((a, b) => time(a) - time(b));
