@@ -7,7 +7,8 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 
 await build({
   stdin: {
-    contents: "import { main } from './src/cli/main.ts';\nawait main(process.argv.slice(2));\n",
+    contents:
+      "import { trapSignalsEarly } from './src/cli/signals.ts';\ntrapSignalsEarly();\nconst { main } = await import('./src/cli/main.ts');\nawait main(process.argv.slice(2));\n",
     resolveDir: new URL('.', import.meta.url).pathname,
     sourcefile: 'exchange-ports-bundle.ts',
     loader: 'ts',

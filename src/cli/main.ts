@@ -11,18 +11,32 @@ import { reportCommand } from './commands/report.js';
 import { scanCommand } from './commands/scan.js';
 import { smtpCommand } from './commands/smtp.js';
 import { sanitize } from '../report/sanitize.js';
-import { nagiosUsageError } from './report-options.js';
+import { keepRawNumbers } from './numbers.js';
+import { nagiosUsageError, OutputErrors } from './report-options.js';
+import { releaseEarlyTrap } from './signals.js';
 import { TOOL } from './version.js';
 
 const commands: CommandModule<any, any>[] = [portsCommand, initCommand, planCommand, scanCommand, reportCommand, diffCommand, mergeCommand, smtpCommand, labCommand];
 
-/** A TopologyError holds one problem a line: each gets the prefix, so each stands alone in a log. */
-function fail(message: string, argv: readonly string[]): void {
-  // A message may quote what a file or a server held: nothing in it may act on the terminal.
-  process.stderr.write(message.split('\n').map((line) => `exchange-ports: ${sanitize(line)}\n`).join(''));
+/** Commands that keep a signal for a partial result; the others get the default behaviour back. */
+const GRACEFUL = new Set(['scan', 'lab']);
+
+/**
+ * A TopologyError holds one problem a line: each gets the prefix, so each stands alone in a log.
+ * A message may quote what a file or a server held: nothing in it may act on the terminal.
+ */
+function printError(message: string): void {
+  process.stderr.write(message.split('\n').map((line) => `exchange-ports: ${sanitize(line, { escape: true })}\n`).join(''));
+}
+
+function fail(error: Error, argv: readonly string[]): void {
+  const { message } = error;
+  printError(message);
   // A monitoring system reads stdout and the exit code: a Nagios plugin that cannot run is UNKNOWN.
+  // When the report itself reached stdout, its status line stays the only one.
   const nagios = nagiosUsageError(argv, message);
-  if (nagios) process.stdout.write(nagios.stdout);
+  const reported = error instanceof OutputErrors && error.afterReport;
+  if (nagios && !reported) process.stdout.write(nagios.stdout);
   process.exitCode = nagios?.code ?? 2;
 }
 
@@ -43,6 +57,10 @@ export async function main(argv: string[]): Promise<void> {
     .demandCommand(1, 'name a command (see --help)')
     .recommendCommands()
     .wrap(Math.min(100, process.stdout.columns || 100))
+    .middleware((parsed) => {
+      if (!GRACEFUL.has(String(parsed._[0]))) releaseEarlyTrap();
+      keepRawNumbers(parsed, argv);
+    })
     .fail((message, error) => {
       // yargs' own argument errors (requiresArg, nargs, coerce) arrive as a YError: still a usage error.
       if (error && error.name !== 'YError') throw error;
@@ -53,11 +71,13 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await cli.parseAsync();
   } catch (error) {
-    if (isKnownError(error)) fail(error.message, argv);
+    if (isKnownError(error)) fail(error, argv);
     else {
       const detail = process.env.EXCHANGE_PORTS_DEBUG && error instanceof Error ? `\n${error.stack}` : '';
-      process.stderr.write(`exchange-ports: internal error: ${error instanceof Error ? error.message : String(error)}${detail}\n`);
+      printError(`internal error: ${error instanceof Error ? error.message : String(error)}${detail}`);
       process.exitCode = 3;
     }
+  } finally {
+    releaseEarlyTrap();
   }
 }

@@ -51,7 +51,10 @@ function targets(flow: Flow, topology: Topology, vantage: Vantage): Target[] {
   }
   const out: Target[] = hosts.map((h) => {
     const name = external ? (h.external ?? h.address ?? h.name) : (h.address ?? h.name);
-    return { destination: { role: flow.destination, host: name, lookup: isIP(name) ? 'address' : 'name' }, host: h };
+    // Probed by its address, a host keeps its name beside it for the reports.
+    const named = isIP(name) && !isIP(h.name) ? { name: h.name } : {};
+    const server = name === h.name ? {} : { server: h.name };
+    return { destination: { role: flow.destination, host: name, lookup: isIP(name) ? 'address' : 'name', ...named, ...server }, host: h };
   });
   if (flow.destination === 'internet' && topology.mxDomain) {
     out.push({ destination: { role: 'internet', host: topology.mxDomain, lookup: 'mx' } });
@@ -99,6 +102,7 @@ export function plan(model: Model, topology: Topology, vantage: Vantage): Plan {
     for (const { destination, host } of found) {
       for (const port of flow.ports) {
         const number = portNumber(port, host);
+        const certificates = port.name && topology.certificates?.[port.name];
         const key = `${destination.host}|${number}|${port.transport}`;
         const candidate: Check = {
           id: `${flow.id}:${destination.host}:${number}/${port.transport}`,
@@ -117,6 +121,7 @@ export function plan(model: Model, topology: Topology, vantage: Vantage): Plan {
           component: flow.component,
           needsListener: flow.needsListener,
           ...(port.range ? { range: port.range } : {}),
+          ...(certificates ? { certificates } : {}),
           why: why(flow, flow.expectation),
         };
         const existing = byKey.get(key);

@@ -11,7 +11,7 @@ import { createExcluder } from './exclude.js';
 import { capConcurrency } from './limits.js';
 import { createProgressTally, type Progress } from './progress.js';
 import { createRateLimiter } from './rate.js';
-import { resolveDestination, type IpChoice, type Resolution } from './resolve.js';
+import { createResolver, type IpChoice, type Resolution } from './resolve.js';
 import { createScheduler } from './scheduler.js';
 import { isOutOfDescriptors } from './socket-errors.js';
 import { tcpProber } from './tcp.js';
@@ -207,13 +207,20 @@ export async function runEngine(
   for (const check of checks) distinct.set(destinationKey(check), check.destination);
   tally.setTotal(checks.length);
   report();
+  const resolver = createResolver({
+    servers,
+    ip: options.ip,
+    timeoutMs: options.timeoutMs,
+    minTimeoutMs: options.minTimeoutMs,
+    maxTimeoutMs: options.maxTimeoutMs,
+    retries: options.retries,
+    signal: stop.signal,
+  });
   const resolving = Promise.all(
     [...distinct].map(([key, destination]) =>
       scheduler.limit(async () => {
         if (stop.signal.aborted) return;
-        const resolution = await resolveDestination(destination, { servers, ip: options.ip, timeoutMs: options.timeoutMs, signal: stop.signal }).catch(
-          () => undefined,
-        );
+        const resolution = await resolver.resolve(destination).catch(() => undefined);
         if (resolution) resolutions.set(key, resolution);
       }),
     ),

@@ -1,4 +1,4 @@
-import { sourceLabel } from './pairs.js';
+import { pairLabel } from './pairs.js';
 import { clip } from './sanitize.js';
 import { CHANGE_KINDS, type Baseline, type Change, type ChangeKind } from './types.js';
 
@@ -19,11 +19,9 @@ function value(v: unknown): string {
   return clip(JSON.stringify(v) ?? String(v), 50);
 }
 
-/** `edge edge01 -> edge edge01 (198.18.2.25) 50636/tcp edge.edgesync` */
+/** `mailbox mbx01.contoso.local -> edge edge01.contoso.com (198.18.2.25) 50636/tcp edge.edgesync` */
 export function changeTarget(c: Change): string {
-  const d = c.destination;
-  const where = d.address && d.address !== d.host ? `${d.role} ${d.host} (${d.address})` : `${d.role} ${d.host}`;
-  return clip(`${sourceLabel(c.source)} -> ${where} ${c.port}/${c.transport} ${c.flow}`, 200);
+  return clip(`${pairLabel(c)} ${c.port}/${c.transport} ${c.flow}`, 200);
 }
 
 /** What changed, in words: `pass -> fail`, `greeting "a" -> "b"`. Sanitized, one line. */

@@ -1,7 +1,9 @@
 import type { Verdict } from '../model/types.js';
 import { FAILING } from '../verdict/summary.js';
-import type { CheckResult, ScanResult } from '../verdict/types.js';
-import { CHANGE_KINDS, type Baseline, type Change, type ChangeKind, type FactChange } from './types.js';
+import type { CheckResult } from '../verdict/types.js';
+import { sourceLabel } from './pairs.js';
+import { sanitize } from './sanitize.js';
+import { CHANGE_KINDS, type Baseline, type Change, type ChangeKind, type FactChange, type Report } from './types.js';
 
 const BLOCKED: ReadonlySet<Verdict> = new Set(['fail', 'down']);
 const GOOD: ReadonlySet<Verdict> = new Set(['pass', 'warn']);
@@ -78,7 +80,7 @@ function change(kind: ChangeKind, c: CheckResult, before: CheckResult | undefine
     check: c.id,
     flow: c.flow,
     source: c.source,
-    destination: { role: d.role, host: d.host, ...(d.address ? { address: d.address } : {}) },
+    destination: { role: d.role, host: d.host, ...(d.address ? { address: d.address } : {}), ...(d.name ? { name: d.name } : {}) },
     port: c.port,
     transport: c.transport,
     ...(before ? { before: before.verdict } : {}),
@@ -91,11 +93,46 @@ const checkKey = (c: CheckResult) => `${c.source.role}|${c.source.host ?? ''}|${
 /** One check at one address from one vantage: what diff and merge both call the same check. */
 export const addressKey = (c: CheckResult) => `${checkKey(c)}|${c.destination.address ?? ''}`;
 
+/** A comparison that would mislead: the message names both sides. */
+export class DiffError extends Error {
+  override readonly name = 'DiffError';
+  readonly code = 'EDIFF';
+}
+
+/** The vantages a result was taken from (each merged source's, for a merged result), as labels. */
+export function vantagesOf(result: Report): string[] {
+  const list = result.merged ? result.merged.sources.map((s) => s.vantage) : [result.vantage];
+  return [...new Set(list.map(sourceLabel))].sort();
+}
+
+export interface DiffOptions {
+  /** Compare results from different vantages anyway (`--force`). */
+  readonly force?: boolean;
+  /** How to name the later result in a refusal (its file, or "this scan"). */
+  readonly afterName?: string;
+}
+
+/**
+ * Results from different vantages are not a before and after: what one vantage cannot reach the
+ * other may, so every difference would read as a change. Refused unless forced.
+ */
+export function assertComparable(before: Report, after: Report, file: string, options: DiffOptions = {}): void {
+  if (options.force) return;
+  const a = vantagesOf(before).join(' + ');
+  const b = vantagesOf(after).join(' + ');
+  if (a === b) return;
+  throw new DiffError(
+    sanitize(`${file} was taken from ${a} and ${options.afterName ?? 'the later result'} from ${b}: results from different vantages cannot be compared; compare them anyway with --force`),
+  );
+}
+
 /**
  * Every difference between a baseline and a later result, per check (matched by vantage, check
- * id and address; then by vantage and id, when only the address moved). Pure.
+ * id and address; then by vantage and id, when only the address moved). Refuses results from
+ * different vantages unless forced. Pure.
  */
-export function diffResults(before: ScanResult, after: ScanResult, file: string): Baseline {
+export function diffResults(before: Report, after: Report, file: string, options: DiffOptions = {}): Baseline {
+  assertComparable(before, after, file, options);
   const unclaimed = new Set(before.checks);
   const index = (key: (c: CheckResult) => string) => {
     const map = new Map<string, CheckResult[]>();

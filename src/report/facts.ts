@@ -49,6 +49,15 @@ export function certificate(check: CheckResult, at: Date): CertificateSummary | 
   return undefined;
 }
 
+/** Which certificate the service presented (its SHA-256 fingerprint, else issuer and serial). */
+export function certificateKey(check: CheckResult): string | undefined {
+  const fingerprint = find(check.service, 'fingerprint256');
+  if (typeof fingerprint === 'string' && fingerprint !== '') return fingerprint;
+  const serial = find(check.service, 'serialNumber');
+  const issuer = find(check.service, 'issuer');
+  return typeof serial === 'string' && serial !== '' ? `${typeof issuer === 'string' ? issuer : ''}\u0000${serial}` : undefined;
+}
+
 /** The first line the service sent (SMTP/IMAP/POP3 greeting), sanitized and clipped. */
 export function banner(check: CheckResult, max = 60): string | undefined {
   const raw = text(check, 'greeting', 'banner');

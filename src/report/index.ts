@@ -16,6 +16,15 @@ export interface ReportOptions {
   readonly color: boolean;
   /** Table and markdown show only the changes against the baseline (the `diff` command). */
   readonly changesOnly?: boolean;
+  /**
+   * Set when the output is a terminal (table only): the table fits its columns and lists the
+   * problems, counting the rows that pass. Absent for a file or a pipe: every row, full width.
+   */
+  readonly terminal?: { readonly columns: number };
+  /** Every row, also on a terminal (`--all`). */
+  readonly all?: boolean;
+  /** Nagios: the certificate thresholds in days (`--cert-warn-days`, `--cert-crit-days`). */
+  readonly certDays?: { readonly warn: number; readonly crit: number };
 }
 
 /** A pure formatter: the result (with optional `baseline`/`merged`) in, text out. */

@@ -3,7 +3,7 @@ import type { CheckResult } from '../verdict/types.js';
 import { CHANGE_TITLES, changeDetail, changeTarget, orderedChanges } from './changes.js';
 import { durationSeconds, keyFact } from './facts.js';
 import type { ReportOptions } from './index.js';
-import { pairs, sourceLabel } from './pairs.js';
+import { hostLabel, pairs, sourceLabel } from './pairs.js';
 import { BREAKING, type Report } from './types.js';
 import { attributes, xml } from './xml.js';
 
@@ -39,12 +39,20 @@ function details(c: CheckResult, at: Date): string {
   return lines.join('\n');
 }
 
+/**
+ * `exchange-ports.mailbox-mbx01_contoso_local.to-edge`: the vantage is the package (dots in a host
+ * name would split it), so the same check from two vantages never shares a class and name.
+ */
+function classname(c: CheckResult): string {
+  const vantage = c.source.host ? `${c.source.role}-${c.source.host.replace(/[.\s]/g, '_')}` : c.source.role;
+  return `exchange-ports.${vantage}.to-${c.destination.role}`;
+}
+
+/** `edge.edgesync edge01.contoso.com (198.18.2.25) 50636/tcp` */
+const caseName = (c: CheckResult) => `${c.flow} ${hostLabel(c.destination)} ${c.port}/${c.transport}`;
+
 function checkCase(c: CheckResult, at: Date): Case {
-  const base = {
-    name: c.destination.address ? `${c.id} (${c.destination.address})` : c.id,
-    classname: `exchange-ports.${c.source.role}-to-${c.destination.role}`,
-    time: (c.observed.rttMs ?? 0) / 1000,
-  };
+  const base = { name: caseName(c), classname: classname(c), time: (c.observed.rttMs ?? 0) / 1000 };
   if (FAILING.has(c.verdict)) return { ...base, failure: { type: c.verdict, message: c.why, body: details(c, at) } };
   if (c.verdict === 'skipped' || c.verdict === 'inconclusive') return { ...base, skipped: `${c.verdict}: ${c.why}`, out: details(c, at) };
   return { ...base, out: details(c, at) };
@@ -55,11 +63,33 @@ function baselineSuite(result: Report): Suite | undefined {
   if (!b) return undefined;
   const cases = orderedChanges(b).map((c): Case => {
     const message = `${CHANGE_TITLES[c.kind]}: ${changeDetail(c)}`;
-    const base = { name: `${c.check}${c.destination.address ? ` (${c.destination.address})` : ''}`, classname: 'exchange-ports.baseline', time: 0 };
+    const base = { name: changeTarget(c), classname: 'exchange-ports.baseline', time: 0 };
     const body = `${changeTarget(c)}\n${message}`;
     return BREAKING.has(c.kind) ? { ...base, failure: { type: c.kind, message, body } } : { ...base, out: body };
   });
   return { name: `changes since ${b.file}`, hostname: sourceLabel(result.vantage), cases };
+}
+
+/** What the plan could not check, as skipped test cases: a CI page shows it beside the rest. */
+function notCheckedSuite(result: Report): Suite | undefined {
+  const notes = result.notes ?? [];
+  if (notes.length === 0) return undefined;
+  const cases = notes.map((note): Case => ({ name: note, classname: 'exchange-ports.not-checked', time: 0, skipped: `not checked: ${note}` }));
+  return { name: 'not checked', hostname: sourceLabel(result.vantage), cases };
+}
+
+/** Jenkins keys a test by class and name: a repeated pair (a result with a check twice) gets `#2`. */
+function distinct(suites: readonly Suite[]): Suite[] {
+  const seen = new Map<string, number>();
+  return suites.map((s) => ({
+    ...s,
+    cases: s.cases.map((k) => {
+      const key = `${k.classname}\u0000${k.name}`;
+      const n = (seen.get(key) ?? 0) + 1;
+      seen.set(key, n);
+      return n === 1 ? k : { ...k, name: `${k.name} #${n}` };
+    }),
+  }));
 }
 
 function renderCase(k: Case): string {
@@ -81,21 +111,27 @@ function tally(cases: readonly Case[]) {
   };
 }
 
-/** JUnit XML: one testsuite per source -> destination pair, one testcase per check. */
+/**
+ * JUnit XML valid against Jenkins xunit's junit-10.xsd (fixtures/junit/): one testsuite per
+ * source -> destination pair, one testcase per check, what the plan could not check as skipped.
+ */
 export function junit(result: Report, options: ReportOptions): string {
   const at = new Date(result.finishedAt);
   const suites: Suite[] = options.changesOnly
     ? []
     : pairs(result.checks).map((p) => ({ name: p.label, hostname: sourceLabel(p.source), cases: p.checks.map((c) => checkCase(c, at)) }));
+  const notChecked = options.changesOnly ? undefined : notCheckedSuite(result);
+  if (notChecked) suites.push(notChecked);
   const changes = baselineSuite(result);
   if (changes) suites.push(changes);
-  const all = suites.flatMap((s) => s.cases);
-  const total = tally(all);
+  const unique = distinct(suites);
+  const total = tally(unique.flatMap((s) => s.cases));
+  // The schema allows no `skipped` or `timestamp` on <testsuites>: each <testsuite> carries them.
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attributes({ name: `exchange-ports ${result.topology.organization}`, tests: total.tests, failures: total.failures, errors: 0, skipped: total.skipped, time: seconds(durationSeconds(result) ?? 0), timestamp: timestamp(result.startedAt) })}>`,
+    `<testsuites${attributes({ name: `exchange-ports ${result.topology.organization}`, tests: total.tests, failures: total.failures, errors: 0, time: seconds(durationSeconds(result) ?? 0) })}>`,
   ];
-  suites.forEach((s, id) => {
+  unique.forEach((s, id) => {
     lines.push(`  <testsuite${attributes({ name: s.name, id, package: 'exchange-ports', hostname: s.hostname, timestamp: timestamp(result.startedAt), ...tally(s.cases) })}>`);
     lines.push('    <properties>', `      <property${attributes({ name: 'topology.sha256', value: result.topology.sha256 })}/>`, '    </properties>');
     for (const k of s.cases) lines.push(renderCase(k));

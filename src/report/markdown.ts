@@ -3,6 +3,7 @@ import { FAILING } from '../verdict/summary.js';
 import { CHANGE_TITLES, changeCounts, changeDetail, changeTarget, orderedChanges } from './changes.js';
 import { keyFact } from './facts.js';
 import type { ReportOptions } from './index.js';
+import { repeatedVantages } from './merge.js';
 import { byWorst, counts, destinationLabel, sourceLabel, VERDICT_ORDER } from './pairs.js';
 import { clip } from './sanitize.js';
 import type { Report } from './types.js';
@@ -36,7 +37,14 @@ function rows(checks: readonly CheckResult[], at: Date): string[] {
         `| **${c.verdict}** | ${md(sourceLabel(c.source))} | ${md(destinationLabel(c))} | ${c.port}/${c.transport} | ${md(c.flow)} | ${c.expectation} | ${md(c.observed.state)} | ${code(keyFact(c, at, 80))} |`,
     ),
   ];
-  if (checks.length > shown.length) out.push('', `…and ${checks.length - shown.length} more (see the JSON result).`);
+  if (checks.length > shown.length) out.push('', `...and ${checks.length - shown.length} more (see the JSON result).`);
+  return out;
+}
+
+function notChecked(notes: readonly string[]): string[] {
+  if (notes.length === 0) return [];
+  const out = ['', '### Not checked', '', 'What the plan could not check:', '', ...notes.slice(0, MAX_ROWS).map((n) => `- ${md(n)}`)];
+  if (notes.length > MAX_ROWS) out.push('', `...and ${notes.length - MAX_ROWS} more (see the JSON result).`);
   return out;
 }
 
@@ -48,7 +56,7 @@ function changes(result: Report): string[] {
   if (list.length) {
     out.push('', '| change | check | what changed |', '|---|---|---|');
     for (const c of list.slice(0, MAX_ROWS)) out.push(`| **${CHANGE_TITLES[c.kind]}** | ${md(changeTarget(c))} | ${code(changeDetail(c))} |`);
-    if (list.length > MAX_ROWS) out.push('', `…and ${list.length - MAX_ROWS} more changes.`);
+    if (list.length > MAX_ROWS) out.push('', `...and ${list.length - MAX_ROWS} more changes.`);
   }
   return out;
 }
@@ -63,10 +71,13 @@ export function markdown(result: Report, options: ReportOptions): string {
   const out = [`## exchange-ports: ${md(status)}`, '', `${md(result.topology.organization)} from ${md(vantage)}, ${md(result.startedAt)}: ${md(counts(result.checks))}`];
   if (result.couldNotScan) out.push('', `**Could not scan:** ${code(result.couldNotScan)}`);
   if (result.partial) out.push('', '**Partial:** the scan was cut short.');
+  const same = result.merged ? repeatedVantages(result.merged.sources) : [];
+  if (same.length) out.push('', ...same.map((line) => `**Merged:** ${md(line)}`));
   if (!options.changesOnly) {
     out.push('', `| ${VERDICT_ORDER.join(' | ')} | total |`, `|${VERDICT_ORDER.map(() => '---:').join('|')}|---:|`, `| ${VERDICT_ORDER.map((v) => s[v]).join(' | ')} | ${s.total} |`);
     const notable = result.checks.filter(NOTABLE).sort(byWorst);
     if (notable.length) out.push('', '### Needs action', '', ...rows(notable, at));
+    out.push(...notChecked(result.notes ?? []));
   }
   out.push(...changes(result));
   return `${out.join('\n')}\n`;

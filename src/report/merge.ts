@@ -1,6 +1,10 @@
+import type { Vantage } from '../plan/types.js';
 import type { ScanResult } from '../verdict/types.js';
 import { summarize } from '../verdict/summary.js';
+import { compareVantages } from '../verdict/vantage-views.js';
 import { addressKey } from './diff.js';
+import { sourceLabel } from './pairs.js';
+import { clip } from './sanitize.js';
 import type { MergeSource, Report } from './types.js';
 
 export class MergeError extends Error {
@@ -39,15 +43,38 @@ function sourcesOf(input: MergeInput): MergeSource[] {
 
 const time = (iso: string) => Date.parse(iso) || 0;
 
+const vantageKey = (v: Vantage) => `${v.role}\u0000${v.host ?? ''}`;
+
+/** The same topology: by parsed content when both results say it (a comment edit is no change), else by bytes. */
+export function sameTopology(a: Report['topology'], b: Report['topology']): boolean {
+  return a.parsedSha256 && b.parsedSha256 ? a.parsedSha256 === b.parsedSha256 : a.sha256 === b.sha256;
+}
+
+/** One line per vantage that more than one merged result comes from. */
+export function repeatedVantages(sources: readonly MergeSource[]): string[] {
+  const by = new Map<string, MergeSource[]>();
+  for (const s of sources) by.set(vantageKey(s.vantage), [...(by.get(vantageKey(s.vantage)) ?? []), s]);
+  return [...by.values()]
+    .filter((list) => list.length > 1)
+    .map((list) => clip(`same vantage: ${list.length} results from ${sourceLabel((list[0] as MergeSource).vantage)} (${list.map((s) => s.file).join(', ')}): each check keeps its latest run`, 300));
+}
+
+/** A plan note of a merged result names the vantage it came from. */
+function notesOf(input: MergeInput): string[] {
+  const r = input.result;
+  if (r.merged) return [...(r.notes ?? [])];
+  return (r.notes ?? []).map((n) => `${sourceLabel(r.vantage)}: ${n}`);
+}
+
 /**
  * One organization-wide result from results taken at several vantages. Every check keeps its
  * own source (the vantage it ran from); a check seen twice from the same vantage keeps the
- * later run. Results from different topologies (by sha256) are refused unless forced. Pure.
+ * later run. Results from different topologies (by parsed content) are refused unless forced. Pure.
  */
 export function mergeResults(inputs: readonly MergeInput[], options: MergeOptions): Report {
   const first = inputs[0];
   if (!first) throw new MergeError('nothing to merge: name at least one result file');
-  const other = inputs.find((i) => i.result.topology.sha256 !== first.result.topology.sha256);
+  const other = inputs.find((i) => !sameTopology(i.result.topology, first.result.topology));
   if (other && !options.force) {
     throw new MergeError(
       `${first.file} and ${other.file} come from different topologies (sha256 ${first.result.topology.sha256.slice(0, 12)} and ${other.result.topology.sha256.slice(0, 12)}); merge them anyway with --force`,
@@ -62,11 +89,12 @@ export function mergeResults(inputs: readonly MergeInput[], options: MergeOption
       if (!seen || at > seen.at) byKey.set(key, { check, at });
     }
   }
-  const checks = [...byKey.values()].map((v) => v.check);
+  const checks = compareVantages([...byKey.values()].map((v) => v.check));
   const sources = inputs.flatMap(sourcesOf);
   const starts = inputs.map((i) => i.result.startedAt).sort((a, b) => time(a) - time(b));
   const ends = inputs.map((i) => i.result.finishedAt).sort((a, b) => time(a) - time(b));
   const failed = sources.filter((s) => s.couldNotScan).map((s) => `${s.file}: ${s.couldNotScan}`);
+  const notes = [...new Set(inputs.flatMap(notesOf))];
   return {
     schemaVersion: 1,
     tool: options.tool,
@@ -77,6 +105,7 @@ export function mergeResults(inputs: readonly MergeInput[], options: MergeOption
     partial: inputs.some((i) => i.result.partial),
     ...(failed.length ? { couldNotScan: failed.join('; ') } : {}),
     checks,
+    ...(notes.length ? { notes } : {}),
     summary: summarize(checks),
     merged: { forced: Boolean(other), sources },
   };

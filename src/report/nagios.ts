@@ -6,20 +6,26 @@ import { CHANGE_TITLES, changeDetail, changeTarget, orderedChanges } from './cha
 import { durationSeconds, minCertificateDays } from './facts.js';
 import { NAGIOS_STATES, nagiosState } from './exit.js';
 import type { ReportOptions } from './index.js';
-import { byWorst, counts, pairLabel, VERDICT_ORDER } from './pairs.js';
+import { FINDING_DEFAULTS } from '../verdict/findings/finding.js';
+import { byWorst, counts, hostLabel, pairLabel, VERDICT_ORDER } from './pairs.js';
 import { clip } from './sanitize.js';
 import { BREAKING, type Change, type Report } from './types.js';
 
 const LISTED = 3;
+/**
+ * The most bytes of output, status line included. Nagios 4 keeps 8 KB of plugin output, NRPE 3
+ * 64 KB, but NRPE before 3.0 cuts at 1 KB: the status line and its perfdata always come first.
+ */
+export const NAGIOS_MAX_BYTES = 4096;
 
 /** `|` starts perfdata in plugin output: never let text (ours or a server's) carry one. */
 const plain = (text: string, max = 200) => clip(text, max).replace(/\|/g, '/');
 
 const short = (host: string) => (isIP(host) ? host : (host.split('.')[0] ?? host));
 
-/** `edge.edgesync mbx01->edge01 50636/tcp` */
-function item(c: { flow: string; source: { role: string; host?: string }; destination: { host: string }; port: number; transport: string }): string {
-  return plain(`${c.flow} ${short(c.source.host ?? c.source.role)}->${short(c.destination.host)} ${c.port}/${c.transport}`, 120);
+/** `edge.edgesync mbx01->edge01.contoso.com (198.18.2.25) 50636/tcp`: each server behind a name apart. */
+function item(c: { flow: string; source: { role: string; host?: string }; destination: { host: string; address?: string; name?: string }; port: number; transport: string }): string {
+  return plain(`${c.flow} ${short(c.source.host ?? c.source.role)}->${hostLabel(c.destination)} ${c.port}/${c.transport}`, 160);
 }
 
 function group<T>(label: (n: number) => string, list: readonly T[], name: (t: T) => string): string | undefined {
@@ -60,17 +66,31 @@ function message(result: Report, state: number): string {
     const withFindings = result.checks.filter((c) => c.findings.some((f) => f.severity !== 'info'));
     groups.push(group((n) => plural(n, 'check with findings', 'checks with findings'), withFindings, item) ?? '');
   }
-  return groups.length ? groups.join('; ') : counts(result.checks);
+  const notes = result.notes?.length ? `; ${plural(result.notes.length, 'flow', 'flows')} not checked` : '';
+  return `${groups.length ? groups.join('; ') : counts(result.checks)}${notes}`;
 }
 
-function perfdata(result: Report): string {
+/** The worst response time per probe kind (`rtt_smtp_max`), as perfdata. */
+function responseTimes(checks: readonly CheckResult[]): string[] {
+  const worst = new Map<string, number>();
+  for (const c of checks) {
+    const ms = c.observed.rttMs;
+    if (typeof ms === 'number' && Number.isFinite(ms)) worst.set(c.probe, Math.max(worst.get(c.probe) ?? 0, ms));
+  }
+  return [...worst.keys()].sort().map((kind) => `rtt_${kind}_max=${((worst.get(kind) ?? 0) / 1000).toFixed(6)}s;;;0`);
+}
+
+function perfdata(result: Report, options: ReportOptions): string {
   const s = result.summary;
   const parts = VERDICT_ORDER.map((v) => `${v}=${s[v]};;;0;${s.total}`);
   parts.push(`checks=${s.total};;;0`);
   const seconds = durationSeconds(result);
   if (seconds !== undefined) parts.push(`duration=${seconds.toFixed(3)}s;;;0`);
   const days = minCertificateDays(result.checks, new Date(result.finishedAt));
-  if (days !== undefined) parts.push(`cert_days_left_min=${days}`);
+  // Range `30:` alerts below 30: the same thresholds as the certificate findings.
+  const { warn, crit } = options.certDays ?? { warn: FINDING_DEFAULTS.certWarnDays, crit: FINDING_DEFAULTS.certCritDays };
+  if (days !== undefined) parts.push(`cert_days_left_min=${days};${warn}:;${crit}:`);
+  parts.push(...responseTimes(result.checks));
   if (result.baseline) {
     const sum = result.baseline.summary;
     parts.push(`regressions=${sum.regression};;;0`, `new_exposures=${sum['new-exposure']};;;0`, `fixed=${sum.fixed};;;0`);
@@ -78,7 +98,7 @@ function perfdata(result: Report): string {
   return parts.join(' ');
 }
 
-/** Lines after the first (plugin "long output"): each check or change that needs action. */
+/** Lines after the first (plugin "long output"): each check or change that needs action, then what was not checked. */
 function longOutput(result: Report): string[] {
   const checks = result.checks
     .filter((c) => FAILING.has(c.verdict) || c.verdict === 'warn')
@@ -89,13 +109,35 @@ function longOutput(result: Report): string[] {
         .filter((c) => BREAKING.has(c.kind))
         .map((c) => plain(`${CHANGE_TITLES[c.kind].toUpperCase()} ${changeTarget(c)}: ${changeDetail(c)}`, 300))
     : [];
-  return [...changes, ...checks];
+  const notes = (result.notes ?? []).map((n) => plain(`NOT CHECKED ${n}`, 300));
+  return [...changes, ...checks, ...notes];
+}
+
+const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** As many lines as fit in `max` bytes with the first, then how many were left out. */
+function bounded(first: string, rest: readonly string[], max: number): string[] {
+  const out = [first];
+  let used = bytes(first) + 1;
+  for (let i = 0; i < rest.length; i++) {
+    const line = rest[i] as string;
+    const left = rest.length - i - 1;
+    // Room for this line, and for the "more" line should any come after it.
+    const tail = left > 0 ? bytes(`... ${left} more lines (see the JSON result)`) + 1 : 0;
+    if (used + bytes(line) + 1 + tail > max) {
+      out.push(`... ${rest.length - i} more lines (see the JSON result)`);
+      break;
+    }
+    out.push(line);
+    used += bytes(line) + 1;
+  }
+  return out;
 }
 
 /** Monitoring-plugins output: `EXCHANGE-PORTS STATE - message | perfdata`, then the details. */
-export function nagios(result: Report, _options: ReportOptions): string {
+export function nagios(result: Report, options: ReportOptions): string {
   const state = nagiosState(result);
   const partial = result.partial ? ' (partial scan)' : '';
-  const first = `EXCHANGE-PORTS ${NAGIOS_STATES[state]} - ${message(result, state)}${partial} | ${perfdata(result)}`;
-  return `${[first, ...longOutput(result)].join('\n')}\n`;
+  const first = `EXCHANGE-PORTS ${NAGIOS_STATES[state]} - ${message(result, state)}${partial} | ${perfdata(result, options)}`;
+  return `${bounded(first, longOutput(result), NAGIOS_MAX_BYTES).join('\n')}\n`;
 }

@@ -20,12 +20,23 @@ export function sourceLabel(source: Vantage): string {
   return source.host ? `${source.role} ${source.host}` : source.role;
 }
 
-export function destinationLabel(check: CheckResult): string {
-  const { role, host, address } = check.destination;
-  return address && address !== host ? `${role} ${host} (${address})` : `${role} ${host}`;
+/**
+ * The host's name beside its address, `edge01.contoso.com (198.18.2.25)`: the name the topology
+ * gave (or the MX host found for a domain), else the host as planned; the address when probed.
+ */
+export function hostLabel(destination: { readonly host: string; readonly address?: string; readonly name?: string }): string {
+  const { host, address, name } = destination;
+  const shown = name ?? host;
+  return address && address !== shown ? `${shown} (${address})` : shown;
 }
 
-export function pairLabel(check: CheckResult): string {
+type Endpoints = { readonly source: Vantage; readonly destination: { readonly role: string; readonly host: string; readonly address?: string; readonly name?: string } };
+
+export function destinationLabel(check: Pick<Endpoints, 'destination'>): string {
+  return `${check.destination.role} ${hostLabel(check.destination)}`;
+}
+
+export function pairLabel(check: Endpoints): string {
   return `${sourceLabel(check.source)} -> ${destinationLabel(check)}`;
 }
 

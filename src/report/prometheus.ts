@@ -3,7 +3,9 @@ import { OBSERVED_STATES } from './states.js';
 import { FAILING } from '../verdict/summary.js';
 import type { CheckResult } from '../verdict/types.js';
 import { durationSeconds, certificate } from './facts.js';
+import { addressKey } from './diff.js';
 import type { ReportOptions } from './index.js';
+import { rank } from './pairs.js';
 import { sanitize } from './sanitize.js';
 import { CHANGE_KINDS, type Report } from './types.js';
 
@@ -39,6 +41,7 @@ function checkLabels(c: CheckResult): Labels {
     source_host: c.source.host ?? '',
     destination_role: c.destination.role,
     destination_host: c.destination.host,
+    destination_name: c.destination.name ?? c.destination.host,
     address: c.destination.address ?? '',
     port: c.port,
     transport: c.transport,
@@ -46,11 +49,45 @@ function checkLabels(c: CheckResult): Labels {
   };
 }
 
+interface Run {
+  readonly vantage: Report['vantage'];
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly partial: boolean;
+  readonly couldNotScan?: string;
+}
+
+/**
+ * One scan per vantage, each with its own time: a merged result's sources, the latest run where
+ * a vantage was merged twice (one series per vantage, never two with the same labels).
+ */
+function vantageRuns(result: Report): Run[] {
+  const runs: readonly Run[] = result.merged ? result.merged.sources : [result];
+  const latest = new Map<string, Run>();
+  for (const run of runs) {
+    const key = `${run.vantage.role}\u0000${run.vantage.host ?? ''}`;
+    const seen = latest.get(key);
+    if (!seen || Date.parse(run.finishedAt) > Date.parse(seen.finishedAt)) latest.set(key, run);
+  }
+  return [...latest.values()];
+}
+
+/** A check listed twice (same vantage, id and address) is one series: the worse verdict is kept. */
+function distinctChecks(checks: readonly CheckResult[]): CheckResult[] {
+  const kept = new Map<string, CheckResult>();
+  for (const c of checks) {
+    const key = addressKey(c);
+    const seen = kept.get(key);
+    if (!seen || rank(c.verdict) < rank(seen.verdict)) kept.set(key, c);
+  }
+  return [...kept.values()];
+}
+
 function families(result: Report): Family[] {
   const f = (name: string, help: string): Family => ({ name: `exchange_ports_${name}`, help, samples: [] });
   const info = f('info', 'The scan: tool version, organization, vantage and topology (value always 1).');
-  const scanTime = f('scan_timestamp_seconds', 'When the scan finished, in seconds since the epoch.');
-  const duration = f('scan_duration_seconds', 'How long the scan took.');
+  const scanTime = f('scan_timestamp_seconds', 'When the scan from this vantage finished, in seconds since the epoch.');
+  const duration = f('scan_duration_seconds', 'How long the scan from this vantage took.');
   const partial = f('scan_partial', '1 when the scan was cut short (deadline, signal).');
   const success = f('scan_success', '0 when nothing answered at all, so blocked verdicts cannot be trusted.');
   const checks = f('checks', 'Checks per verdict.');
@@ -61,23 +98,20 @@ function families(result: Report): Family[] {
   const attempts = f('check_attempts', 'Attempts made for the check.');
   const expiry = f('check_certificate_expiry_timestamp_seconds', 'notAfter of the certificate the service presented, in seconds since the epoch.');
 
-  const sources = result.merged ? result.merged.sources.map((s) => s.vantage) : [result.vantage];
-  for (const v of sources) {
-    info.samples.push({
-      labels: { version: result.tool.version, organization: result.topology.organization, vantage_role: v.role, vantage_host: v.host ?? '', topology_sha256: result.topology.sha256 },
-      value: 1,
-    });
+  for (const run of vantageRuns(result)) {
+    const v = { vantage_role: run.vantage.role, vantage_host: run.vantage.host ?? '' };
+    info.samples.push({ labels: { version: result.tool.version, organization: result.topology.organization, ...v, topology_sha256: result.topology.sha256 }, value: 1 });
+    const finished = Date.parse(run.finishedAt);
+    if (Number.isFinite(finished)) scanTime.samples.push({ labels: v, value: finished / 1000 });
+    const seconds = durationSeconds(run);
+    if (seconds !== undefined) duration.samples.push({ labels: v, value: seconds });
+    partial.samples.push({ labels: v, value: run.partial ? 1 : 0 });
+    success.samples.push({ labels: v, value: run.couldNotScan ? 0 : 1 });
   }
-  const finished = Date.parse(result.finishedAt);
-  if (Number.isFinite(finished)) scanTime.samples.push({ labels: {}, value: finished / 1000 });
-  const seconds = durationSeconds(result);
-  if (seconds !== undefined) duration.samples.push({ labels: {}, value: seconds });
-  partial.samples.push({ labels: {}, value: result.partial ? 1 : 0 });
-  success.samples.push({ labels: {}, value: result.couldNotScan ? 0 : 1 });
   for (const v of VERDICTS) checks.samples.push({ labels: { verdict: v }, value: result.summary[v] });
 
   const at = new Date(result.finishedAt);
-  for (const c of result.checks) {
+  for (const c of distinctChecks(result.checks)) {
     const l = checkLabels(c);
     up.samples.push({ labels: l, value: FAILING.has(c.verdict) ? 0 : 1 });
     for (const v of VERDICTS) verdict.samples.push({ labels: { ...l, verdict: v }, value: c.verdict === v ? 1 : 0 });

@@ -22,7 +22,7 @@ export interface Change {
   readonly check: string;
   readonly flow: string;
   readonly source: Vantage;
-  readonly destination: { readonly role: Role; readonly host: string; readonly address?: string };
+  readonly destination: { readonly role: Role; readonly host: string; readonly address?: string; readonly name?: string };
   readonly port: number;
   readonly transport: 'tcp' | 'udp';
   /** Absent for a new check. */

@@ -75,7 +75,7 @@ const result = object({
   startedAt: date,
   finishedAt: date,
   vantage,
-  topology: object({ file: str, sha256, organization: str }),
+  topology: object({ file: str, sha256, parsedSha256: optional(sha256), organization: str }),
   partial: bool,
   couldNotScan: optional(str),
   checks: array(checkResult),

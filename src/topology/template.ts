@@ -52,5 +52,11 @@ ${hostsSection(edge)}
 internet:
   # hosts: [mx.example.org]   # Internet hosts for outbound SMTP and open proxy checks
   mxDomain: example.org     # outbound 25 is tested against this domain's MX hosts
-${edge ? RESPONDERS : ''}`;
+${edge ? RESPONDERS : ''}
+# certificates:             # optional: who issues your certificates, per service (https, smtp,
+#   https:                  # imaps, ...); another issuer or fingerprint is TLS interception
+#     issuers: [Contoso Issuing CA]           # part of the issuer's name, case-insensitive
+#     fingerprints: [AB:CD:...]               # SHA-256, 64 hex digits, colons optional
+#   smtp: { issuers: [Contoso Issuing CA] }
+`;
 }

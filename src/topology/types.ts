@@ -1,4 +1,5 @@
 import type { Features, PortName, Role } from '../model/types.js';
+import type { CertificateExpectations } from './certificates.js';
 
 export interface Host {
   /** Host name, or the address itself when only an address was given. */
@@ -29,4 +30,6 @@ export interface Topology {
    * all-ports test service): open proxy detection is tested against them, and their silence is a block.
    */
   readonly responders?: readonly Host[];
+  /** Who issues the organization's certificates, per service: another issuer is TLS interception. */
+  readonly certificates?: CertificateExpectations;
 }

@@ -1,5 +1,6 @@
 import { isScalar } from 'yaml';
 import { FEATURES, ROLES, type Feature, type Features, type Role } from '../model/types.js';
+import { readCertificates } from './certificates.js';
 import { describeNode } from './describe.js';
 import { entryCount, HOST_ROLES, readHostList } from './hosts.js';
 import { domainProblem } from './names.js';
@@ -7,8 +8,8 @@ import { offsetOf, type Field, type Fields, type Reader } from './reader.js';
 import { closest } from './suggest.js';
 import type { Host, Topology } from './types.js';
 
-const TOP_KEYS = ['organization', 'site', 'edge', 'features', 'hosts', 'internet'] as const;
 const INTERNET_KEYS = ['hosts', 'mxDomain', 'responders'] as const;
+const TOP_KEYS = ['organization', 'site', 'edge', 'features', 'hosts', 'internet', 'certificates'] as const;
 const EDGE_VALUES = ['subscribed', 'none'] as const;
 type Edge = (typeof EDGE_VALUES)[number];
 
@@ -125,6 +126,7 @@ export function readTopology(reader: Reader, root: Field, file: string, sha256: 
   const hostFields = readHosts(reader, top, hosts);
   checkEdge(reader, edge, edgeField, hostFields);
   const { mxDomain, responders } = readInternet(reader, top.get('internet'), hosts);
+  const certificates = readCertificates(reader, top.get('certificates'));
   if (organization === undefined) return undefined;
   return {
     file,
@@ -135,5 +137,6 @@ export function readTopology(reader: Reader, root: Field, file: string, sha256: 
     hosts,
     ...(mxDomain === undefined ? {} : { mxDomain }),
     ...(responders.length === 0 ? {} : { responders }),
+    ...(certificates === undefined ? {} : { certificates }),
   };
 }

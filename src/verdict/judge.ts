@@ -79,7 +79,7 @@ export function judge(
     return { verdict: 'inconclusive', why: `${why}; the scan was cut short before the service answered`, findings };
   }
   // Only the organization's own services: an Internet MX refusing us is not our service down.
-  const broken = OUTSIDE_ROLES.has(check.destination.role) ? [] : findings.filter(breaksService);
+  const broken = findings.filter((f) => f.breaksFlow || (!OUTSIDE_ROLES.has(check.destination.role) && breaksService(f)));
   if (state === 'open' && verdict === 'pass' && check.expectation === 'required' && broken.length > 0) {
     return { verdict: 'down', why: `${why}; the service answers but does not work: ${broken.map((f) => f.id).join(', ')}`, findings };
   }

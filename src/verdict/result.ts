@@ -1,5 +1,6 @@
 import type { Check, Vantage } from '../plan/types.js';
 import type { Observation } from '../probe/types.js';
+import { topologyDigest } from '../topology/digest.js';
 import type { Topology } from '../topology/types.js';
 import type { CheckResult, Finding, Judgement, ScanResult } from './types.js';
 import { summarize } from './summary.js';
@@ -46,7 +47,7 @@ export function toScanResult(input: ResultInput): ScanResult {
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
     vantage: input.vantage,
-    topology: { file: input.topology.file, sha256: input.topology.sha256, organization: input.topology.organization },
+    topology: { file: input.topology.file, sha256: input.topology.sha256, parsedSha256: topologyDigest(input.topology), organization: input.topology.organization },
     partial: input.partial,
     ...(input.couldNotScan ? { couldNotScan: input.couldNotScan } : {}),
     ...(input.control ? { control: input.control } : {}),

@@ -9,6 +9,8 @@ export interface Finding {
   readonly id: string;
   readonly severity: Severity;
   readonly message: string;
+  /** The service answers but the flow cannot work through what is in between (verdict down). */
+  readonly breaksFlow?: true;
 }
 
 export interface Judgement {
@@ -42,7 +44,14 @@ export interface ScanResult {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly vantage: { readonly role: Role; readonly host?: string };
-  readonly topology: { readonly file: string; readonly sha256: string; readonly organization: string };
+  readonly topology: {
+    readonly file: string;
+    /** sha256 of the file's bytes. */
+    readonly sha256: string;
+    /** sha256 of the topology as parsed: what merge compares (a comment edit is the same topology). */
+    readonly parsedSha256?: string;
+    readonly organization: string;
+  };
   /** True when the scan was cut short (deadline, SIGINT/SIGTERM): unfinished checks are listed, not dropped. */
   readonly partial: boolean;
   /** Set when nothing answered at all: blocked verdicts cannot be trusted (exit 3). */

@@ -2,6 +2,9 @@
 // targets, in the same run, inside network namespaces (root; 198.18.0.0/17 only).
 // Prints wall time, peak RSS, the floor and agreement; removes every namespace it made.
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFirewallLab, targetAddress } from '../helpers/firewall-lab.js';
 
@@ -100,6 +103,23 @@ function missingTool() {
   return undefined;
 }
 
+/** `plan --format table` of an organization with `servers` Mailbox servers: seconds and bytes (rendering is linear). */
+function planRow(servers) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-plan-'));
+  try {
+    const hosts = Array.from({ length: servers }, (_, i) => `    - { name: mbx${i}.contoso.local, address: 198.18.${Math.floor(i / 250)}.${(i % 250) + 1} }`);
+    const file = join(dir, 'topology.yaml');
+    writeFileSync(file, `organization: contoso\nhosts:\n  mailbox:\n${hosts.join('\n')}\n`);
+    const cli = fileURLToPath(new URL('../../bin/exchange-ports.js', import.meta.url));
+    const started = process.hrtime.bigint();
+    const out = execFileSync(process.execPath, [cli, 'plan', '-t', file, '--from', 'mailbox:mbx0.contoso.local', '--format', 'table'], { maxBuffer: 1 << 30 });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return `  ${servers} Mailbox servers  ${fmt(seconds)} s, ${out.toString().split('\n').length - 3} checks, ${fmt(out.length / 1e6, 1)} MB`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const missing = process.geteuid?.() !== 0 ? 'bench: needs root (network namespaces and nftables)' : missingTool();
   if (missing) {
@@ -165,6 +185,7 @@ async function main() {
       '',
       `memory  ${memoryTargets.length} probes: engine ${fmt(memory.seconds)} s, peak RSS ${fmt(memory.rssMb, 1)} MB   (target < 150 MB); states ${JSON.stringify(Object.fromEntries(memoryStates))}`,
     ];
+    lines.push('', 'plan --format table (no packets)', planRow(800), planRow(3000));
     for (const differ of [...tcp.differ, ...udp.differ].slice(0, 20)) lines.push(`  differs: ${differ}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

@@ -119,7 +119,7 @@ describe('exchange-ports scan and plan (built CLI)', () => {
     const run = await runCliAsync(['scan', '-t', file, '--from', 'client']);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^positive control: 3 of 3 checks got an answer \(client\.https:127\.0\.0\.1:\d+\/tcp, /m);
-    expect(run.stdout).toContain('client -> mailbox 127.0.0.1\n');
+    expect(run.stdout).toContain('client -> mailbox mbx01.loop.test (127.0.0.1)\n');
     expect(run.stdout).toMatch(/^ {2}DOWN +\d+\/tcp +client\.smtp-submission +required +closed /m);
     expect(run.stdout).toContain('summary: 3 checks: 1 down, 2 warn\n');
     expect(run.stdout).toMatch(/^ {2}WARN +\d+\/tcp +client\.https +required +open /m);

@@ -79,7 +79,7 @@ describe('junit', () => {
     expect(parsed.testsuite.map((s) => s.name)).toEqual([
       'internet -> mailbox mail.contoso.com (198.18.1.80)',
       'internet -> mailbox mail.contoso.com (2001:db8:18::80)',
-      'internet -> edge 198.18.2.25',
+      'internet -> edge edge01.contoso.com (198.18.2.25)',
     ]);
     const cases = parsed.testsuite.flatMap((s) => s.testcase);
     const s = internet.summary;
@@ -160,8 +160,8 @@ describe('prometheus', () => {
     const rtt = families.get('exchange_ports_check_rtt_seconds')!.metrics.find((m) => m.labels?.check === 'client.smtp-submission:mail.contoso.com:587/tcp');
     expect(Number(rtt?.value)).toBeCloseTo(0.0025, 6);
     const expiry = families.get('exchange_ports_check_certificate_expiry_timestamp_seconds')!.metrics;
-    expect(expiry).toHaveLength(1);
-    expect(Number(expiry[0]!.value)).toBe(Date.parse(internet.finishedAt) / 1000 + 20 * 86400);
+    expect(expiry).toHaveLength(2);
+    for (const e of expiry) expect(Number(e.value)).toBe(Date.parse(internet.finishedAt) / 1000 + 20 * 86400);
     expect(families.get('exchange_ports_scan_duration_seconds')!.metrics[0]!.value).toBe('12.5');
     expect(families.get('exchange_ports_scan_timestamp_seconds')!.metrics[0]!.value).toBe(String(Date.parse(internet.finishedAt) / 1000));
   });
@@ -183,7 +183,8 @@ describe('prometheus', () => {
 });
 
 /** Monitoring-plugins output: `'label'=value[UOM];[warn];[crit];[min];[max]`. */
-const PERF = /^'?[^'= ]+'?=-?\d+(\.\d+)?(s|ms|us|%|B|KB|MB|TB|c)?(;(-?\d+(\.\d+)?)?){0,4}$/;
+/** label=value[UOM];[warn];[crit];[min];[max], thresholds in range syntax (`30:`, `@10:20`, `~:5`). */
+const PERF = /^'?[^'= ]+'?=-?\d+(\.\d+)?(s|ms|us|%|B|KB|MB|TB|c)?(;(@?(~|-?\d+(\.\d+)?)?:?(-?\d+(\.\d+)?)?)?){0,2}(;(-?\d+(\.\d+)?)?){0,2}$/;
 
 describe('nagios', () => {
   test.each(REPORTS)('%s: one status line with valid perfdata; no pipe anywhere else', (_name, report) => {
@@ -197,7 +198,7 @@ describe('nagios', () => {
 
   test('CRITICAL names the blocked flows, the exposures and the services down', () => {
     const first = render('nagios', internet).split('\n')[0]!;
-    expect(first).toMatch(/^EXCHANGE-PORTS CRITICAL - 1 required flow blocked: client\.https internet->mail 443\/tcp; 1 forbidden flow reachable: perimeter\.internet-to-mailbox internet->mail 2525\/tcp; 1 required service down: edge\.inbound internet->198\.18\.2\.25 25\/tcp \| /);
+    expect(first).toMatch(/^EXCHANGE-PORTS CRITICAL - 1 required flow blocked: client\.https internet->mail\.contoso\.com \(2001:db8:18::80\) 443\/tcp; 1 forbidden flow reachable: perimeter\.internet-to-mailbox internet->mail\.contoso\.com \(198\.18\.1\.80\) 2525\/tcp; 1 required service down: edge\.inbound internet->edge01\.contoso\.com \(198\.18\.2\.25\) 25\/tcp \| /);
     expect(first).toContain('exposed=1;;;0;12');
     expect(first).toContain('duration=12.500s;;;0');
     expect(first).toContain('cert_days_left_min=20');
@@ -209,9 +210,9 @@ describe('nagios', () => {
       const checks = internet.checks.filter((c) => verdicts.includes(c.verdict));
       return { ...internet, checks };
     };
-    expect(render('nagios', only(['warn', 'pass'])).split('\n')[0]).toMatch(/^EXCHANGE-PORTS WARNING - 1 service warning: client\.https internet->mail 443\/tcp \| /);
+    expect(render('nagios', only(['warn', 'pass'])).split('\n')[0]).toMatch(/^EXCHANGE-PORTS WARNING - 2 service warnings: client\.https internet->mail\.contoso\.com \(198\.18\.1\.80\) 443\/tcp, client\.smtp-submission internet->mail\.contoso\.com \(198\.18\.1\.80\) 587\/tcp \| /);
     expect(exitCode(only(['warn', 'pass']), 'nagios')).toBe(1);
-    expect(render('nagios', only(['pass', 'skipped'])).split('\n')[0]).toMatch(/^EXCHANGE-PORTS OK - 7 checks: 5 pass, 2 skipped \| /);
+    expect(render('nagios', only(['pass', 'skipped'])).split('\n')[0]).toMatch(/^EXCHANGE-PORTS OK - 6 checks: 4 pass, 2 skipped \| /);
     expect(exitCode(only(['pass', 'skipped']), 'nagios')).toBe(0);
     const dead: Report = { ...internet, couldNotScan: 'nothing answered | not even the positive control' };
     expect(render('nagios', dead).split('\n')[0]).toMatch(/^EXCHANGE-PORTS UNKNOWN - could not scan: nothing answered \/ not even the positive control \| /);
@@ -220,9 +221,9 @@ describe('nagios', () => {
 
   test('with a baseline: CRITICAL for regressions and new exposures, known failures only WARNING', () => {
     const diff = withBaseline('before.json', 'after.json');
-    expect(render('nagios', diff).split('\n')[0]).toMatch(/^EXCHANGE-PORTS CRITICAL - 1 regression: edge\.from-internal mbx01->198\.18\.2\.25 25\/tcp; 1 new exposure: perimeter\.mailbox-to-edge mbx01->198\.18\.2\.25 3389\/tcp \| /);
+    expect(render('nagios', diff).split('\n')[0]).toMatch(/^EXCHANGE-PORTS CRITICAL - 1 regression: edge\.from-internal mbx01->edge01\.contoso\.com \(198\.18\.2\.25\) 25\/tcp; 1 new exposure: perimeter\.mailbox-to-edge mbx01->edge01\.contoso\.com \(198\.18\.2\.25\) 3389\/tcp; 1 flow not checked \| /);
     const known = withBaseline('before.json', 'before.json');
-    expect(render('nagios', known).split('\n')[0]).toMatch(/^EXCHANGE-PORTS WARNING - 1 known failure unchanged since the baseline \| /);
+    expect(render('nagios', known).split('\n')[0]).toMatch(/^EXCHANGE-PORTS WARNING - 1 known failure unchanged since the baseline; 1 flow not checked \| /);
     expect(exitCode(known, 'nagios')).toBe(1);
   });
 });
@@ -232,7 +233,7 @@ describe('markdown', () => {
     const text = render('markdown', internet);
     expect(text.split('\n')[0]).toBe('## exchange-ports: 3 failing');
     const verdictCells = text.split('\n').filter((l) => l.startsWith('| **')).map((l) => l.split('|')[1]!.trim());
-    expect(verdictCells).toEqual(['**exposed**', '**fail**', '**down**', '**warn**']);
+    expect(verdictCells).toEqual(['**exposed**', '**fail**', '**down**', '**warn**', '**warn**']);
     expect(text.length).toBeLessThan(65536);
   });
 
@@ -248,7 +249,7 @@ describe('markdown', () => {
     const many: Report = { ...internet, checks: Array.from({ length: 120 }, (_, i) => ({ ...internet.checks[0]!, id: `x${i}`, verdict: 'fail' as const })) };
     const text = render('markdown', many);
     expect(text.split('\n').filter((l) => l.startsWith('| **fail**'))).toHaveLength(50);
-    expect(text).toContain('…and 70 more');
+    expect(text).toContain('...and 70 more');
   });
 });
 
@@ -256,8 +257,8 @@ describe('table', () => {
   test('one block per pair, failures first, verdicts in words, a summary line', () => {
     const text = render('table', internet);
     const blocks = text.split('\n').filter((l) => l.startsWith('internet -> '));
-    expect(blocks).toEqual(['internet -> mailbox mail.contoso.com (198.18.1.80)', 'internet -> mailbox mail.contoso.com (2001:db8:18::80)', 'internet -> edge 198.18.2.25']);
-    expect(text.trimEnd().split('\n').pop()).toBe('summary: 12 checks: 1 exposed, 1 fail, 1 down, 1 warn, 1 inconclusive, 5 pass, 2 skipped');
+    expect(blocks).toEqual(['internet -> mailbox mail.contoso.com (198.18.1.80)', 'internet -> mailbox mail.contoso.com (2001:db8:18::80)', 'internet -> edge edge01.contoso.com (198.18.2.25)']);
+    expect(text.trimEnd().split('\n').pop()).toBe('summary: 12 checks: 1 exposed, 1 fail, 1 down, 2 warn, 1 inconclusive, 4 pass, 2 skipped');
     const first = text.split('\n').find((l) => l.startsWith('  EXPOSED'));
     expect(first).toContain('2525/tcp');
     expect(text).not.toMatch(TERMINAL_UNSAFE);

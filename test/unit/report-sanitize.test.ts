@@ -39,9 +39,10 @@ describe('sanitize', () => {
     );
   });
 
-  test('clip cuts on characters, not UTF-16 units, and marks the cut', () => {
-    expect(clip('abcdef', 4)).toBe('abc…');
+  test('clip cuts on characters, not UTF-16 units, and marks the cut in plain ASCII', () => {
+    expect(clip('abcdef', 5)).toBe('ab...');
     expect(clip('ab', 4)).toBe('ab');
-    expect(clip('\ud83d\ude00\ud83d\ude00\ud83d\ude00', 2)).toBe('\ud83d\ude00…');
+    expect(clip('\ud83d\ude00'.repeat(5), 4)).toBe('\ud83d\ude00...');
+    expect(clip('abcdef', 2)).toBe('ab');
   });
 });

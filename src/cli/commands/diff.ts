@@ -16,9 +16,9 @@ export const diffCommand: CommandModule<object, Args> = {
         .positional('before', { type: 'string', demandOption: true, describe: 'the earlier result (JSON)' })
         .positional('after', { type: 'string', demandOption: true, describe: 'the later result (JSON)' }),
       { baseline: false },
-    ) as never,
+    ).option('force', { type: 'boolean', describe: 'compare results taken from different vantages anyway' }) as never,
   handler: async (args) => {
     const [before, after] = await Promise.all([readResultFile(args.before), readResultFile(args.after)]);
-    process.exitCode = await emitReports(withBaseline(after, before, args.before), args, { changesOnly: true });
+    process.exitCode = await emitReports(withBaseline(after, before, args.before, { force: args.force ?? false, afterName: args.after }), args, { changesOnly: true });
   },
 };

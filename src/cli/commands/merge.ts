@@ -7,7 +7,6 @@ import { TOOL } from '../version.js';
 
 interface Args extends ReportArgs {
   results: string[];
-  force?: boolean;
 }
 
 export const mergeCommand: CommandModule<object, Args> = {
@@ -17,7 +16,7 @@ export const mergeCommand: CommandModule<object, Args> = {
     reportOptions(
       y
         .positional('results', { type: 'string', array: true, demandOption: true, describe: 'results saved with --format json, one per vantage' })
-        .option('force', { type: 'boolean', describe: 'merge results from different topologies (sha256) anyway' }),
+        .option('force', { type: 'boolean', describe: 'merge results from different topologies anyway (with --baseline: from other vantages too)' }),
     ) as never,
   handler: async (args) => {
     if (args.results.length < 2) throw new UsageError('merge needs at least two result files');
