@@ -104,7 +104,7 @@ describe('exchange-ports scan and plan (built CLI)', () => {
     const run = await runCliAsync(['scan', '-t', file, '--from', 'mailbox:mbx01', '--format', 'json']);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
-    expect(result.checks.length).toBe(17);
+    expect(result.checks.length).toBe(19);
     expect(new Set(result.checks.map((c: { flow: string }) => c.flow))).toEqual(new Set(['internal.exchange']));
     expect(result.checks.every((c: { verdict: string }) => c.verdict === 'pass')).toBe(true);
     expect(result.notes).toEqual([

@@ -42,7 +42,7 @@ describe('exchange-ports smtp (built CLI)', () => {
         'S: 221 2.0.0 Service closing transmission channel',
         'AUTH before TLS: NTLM',
         '  names: DNS:mail.contoso.test, DNS:autodiscover.contoso.test, DNS:localhost, IP Address:127.0.0.1',
-        'Exchange: Exchange 2007 or later; Exchange; Exchange 2013 or later (front end) (X-ANONYMOUSTLS, X-EXPS, XRDST)',
+        'Exchange: Exchange 2007 or later; Exchange; Exchange 2010 or later (X-ANONYMOUSTLS, X-EXPS, XRDST)',
         '  TLS 1.0/1.1: refused',
         'Findings: none',
       ]),

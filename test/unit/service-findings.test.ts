@@ -118,7 +118,7 @@ describe('serviceFindings', () => {
 });
 
 describe('serviceFindings: fingerprints from public transcripts (fixtures/smtp/TRANSCRIPTS.md)', () => {
-  const on25 = { port: 25, portName: 'smtp', probe: 'smtp', expectation: 'required', source: { role: 'internet' } } as unknown as Check;
+  const on25 = { port: 25, portName: 'smtp', probe: 'smtp', expectation: 'required', source: { role: 'internet' }, destination: { role: 'mailbox', host: 'mbx', lookup: 'name' } } as unknown as Check;
   const smtp = (greeting: string, extensions: Record<string, string[]>, exchange: SmtpFacts['exchange']): Observation => ({
     state: 'open',
     attempts: 1,
@@ -153,7 +153,7 @@ describe('serviceFindings: fingerprints from public transcripts (fixtures/smtp/T
   });
 
   test('port 80: 403 (default install) is info, a 200 page is a warning, a redirect to https is nothing', () => {
-    const on80 = { port: 80, portName: 'http', probe: 'http', expectation: 'optional', source: { role: 'internet' } } as unknown as Check;
+    const on80 = { port: 80, portName: 'http', probe: 'http', expectation: 'optional', source: { role: 'internet' }, destination: { role: 'mailbox', host: 'mbx', lookup: 'name' } } as unknown as Check;
     const http = (status: number, headers: Record<string, string[]> = {}): Observation => ({
       state: 'open',
       attempts: 1,
