@@ -11,7 +11,7 @@
 
 export type DnsRecordType = 'A' | 'AAAA' | 'MX' | 'SOA';
 
-export const TYPE_CODES: Readonly<Record<DnsRecordType, number>> = { A: 1, SOA: 6, MX: 15, AAAA: 28 };
+const TYPE_CODES: Readonly<Record<DnsRecordType, number>> = { A: 1, SOA: 6, MX: 15, AAAA: 28 };
 const CLASS_IN = 1;
 const HEADER_BYTES = 12;
 /** The smallest question: the root name (1 byte), type and class. */
