@@ -1,26 +1,44 @@
 import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { isKnownError, UsageError } from './errors.js';
-import { diffCommand } from './commands/diff.js';
-import { initCommand } from './commands/init.js';
-import { labCommand } from './commands/lab.js';
-import { mergeCommand } from './commands/merge.js';
-import { planCommand } from './commands/plan.js';
-import { portsCommand } from './commands/ports.js';
-import { reportCommand } from './commands/report.js';
-import { scanCommand } from './commands/scan.js';
-import { smtpCommand } from './commands/smtp.js';
 import { sanitize } from '../report/sanitize.js';
-import { nagiosUsageError } from './report-options.js';
 import { TOOL } from './version.js';
 
-const commands: CommandModule<any, any>[] = [portsCommand, initCommand, planCommand, scanCommand, reportCommand, diffCommand, mergeCommand, smtpCommand, labCommand];
+type Command = CommandModule<any, any>;
+
+/**
+ * Each command is loaded only when it runs (or when yargs must list them all): `--version`,
+ * `plan` or `init` then start without evaluating the probe engine, the lab or every formatter.
+ * The order is the order of `--help`.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  ports: async () => (await import('./commands/ports.js')).portsCommand,
+  init: async () => (await import('./commands/init.js')).initCommand,
+  plan: async () => (await import('./commands/plan.js')).planCommand,
+  scan: async () => (await import('./commands/scan.js')).scanCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  diff: async () => (await import('./commands/diff.js')).diffCommand,
+  merge: async () => (await import('./commands/merge.js')).mergeCommand,
+  smtp: async () => (await import('./commands/smtp.js')).smtpCommand,
+  lab: async () => (await import('./commands/lab.js')).labCommand,
+};
+
+/**
+ * The commands a run needs: the one its first word names, none for a bare `--version`, else all
+ * (`--help`, a typo to suggest a command for, options before the command).
+ */
+export function commandsFor(argv: readonly string[]): string[] {
+  const first = argv[0];
+  if (argv.length === 1 && first === '--version') return [];
+  return first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
+}
 
 /** A TopologyError holds one problem a line: each gets the prefix, so each stands alone in a log. */
-function fail(message: string, argv: readonly string[]): void {
+async function fail(message: string, argv: readonly string[]): Promise<void> {
   // A message may quote what a file or a server held: nothing in it may act on the terminal.
   process.stderr.write(message.split('\n').map((line) => `exchange-ports: ${sanitize(line)}\n`).join(''));
   // A monitoring system reads stdout and the exit code: a Nagios plugin that cannot run is UNKNOWN.
+  const { nagiosUsageError } = await import('./report-options.js');
   const nagios = nagiosUsageError(argv, message);
   if (nagios) process.stdout.write(nagios.stdout);
   process.exitCode = nagios?.code ?? 2;
@@ -49,11 +67,11 @@ export async function main(argv: string[]): Promise<void> {
       if (error) message = error.message;
       throw new UsageError((message ?? 'bad arguments').replace(/\s*\n\s*/g, ' '));
     });
-  for (const command of commands) cli.command(command);
+  for (const name of commandsFor(argv)) cli.command(await COMMANDS[name]!());
   try {
     await cli.parseAsync();
   } catch (error) {
-    if (isKnownError(error)) fail(error.message, argv);
+    if (isKnownError(error)) await fail(error.message, argv);
     else {
       const detail = process.env.EXCHANGE_PORTS_DEBUG && error instanceof Error ? `\n${error.stack}` : '';
       process.stderr.write(`exchange-ports: internal error: ${error instanceof Error ? error.message : String(error)}${detail}\n`);
