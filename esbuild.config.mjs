@@ -12,14 +12,17 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 
 const FORMATS = {
   esm: {
-    contents: "import { main } from './src/cli/main.ts';\nawait main(process.argv.slice(2));\n",
+    // Signals are trapped before the rest of the tool loads: a signal then still gets a scan's partial result.
+    contents:
+      "import { trapSignalsEarly } from './src/cli/signals.ts';\ntrapSignalsEarly();\nconst { main } = await import('./src/cli/main.ts');\nawait main(process.argv.slice(2));\n",
     // CommonJS dependencies (dns2) call require() for Node's own modules.
     banner: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
     define: {},
   },
   cjs: {
     // No top-level await in CommonJS; main sets process.exitCode itself.
-    contents: "import { main } from './src/cli/main.ts';\nvoid main(process.argv.slice(2));\n",
+    contents:
+      "import { trapSignalsEarly } from './src/cli/signals.ts';\ntrapSignalsEarly();\nvoid import('./src/cli/main.ts').then(({ main }) => main(process.argv.slice(2)));\n",
     // yargs calls fileURLToPath(import.meta.url): in CommonJS that is this file.
     banner: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;",
     define: { 'import.meta.url': '__import_meta_url' },

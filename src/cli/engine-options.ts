@@ -37,14 +37,14 @@ const GROUP = 'Probing:';
 
 export function engineOptions<T>(y: Argv<T>): Argv<T & EngineArgs> {
   return y
-    .option('concurrency', { type: 'number', default: ENGINE_ARG_DEFAULTS.concurrency, group: GROUP, describe: 'probes in flight at once (capped by the open-file limit)' })
-    .option('per-host', { type: 'number', default: ENGINE_ARG_DEFAULTS['per-host'], group: GROUP, describe: 'probes in flight per destination address' })
-    .option('timeout', { type: 'number', default: ENGINE_ARG_DEFAULTS.timeout, group: GROUP, describe: 'initial wait for an answer, ms (then adapts to measured round trips)' })
-    .option('min-timeout', { type: 'number', default: ENGINE_ARG_DEFAULTS['min-timeout'], group: GROUP, describe: 'lower bound of the adaptive wait, ms' })
-    .option('max-timeout', { type: 'number', default: ENGINE_ARG_DEFAULTS['max-timeout'], group: GROUP, describe: 'upper bound of the adaptive wait, ms' })
-    .option('retries', { type: 'number', default: ENGINE_ARG_DEFAULTS.retries, group: GROUP, describe: 'tries again after silence before calling a port filtered' })
-    .option('deadline', { type: 'number', default: ENGINE_ARG_DEFAULTS.deadline, group: GROUP, describe: 'seconds for the whole scan; what is unfinished then is reported as such' })
-    .option('rate', { type: 'number', group: GROUP, describe: 'at most this many probes started per second' })
+    .option('concurrency', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS.concurrency, group: GROUP, describe: 'probes in flight at once (capped by the open-file limit)' })
+    .option('per-host', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS['per-host'], group: GROUP, describe: 'probes in flight per destination address' })
+    .option('timeout', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS.timeout, group: GROUP, describe: 'initial wait for an answer, ms (then adapts to measured round trips)' })
+    .option('min-timeout', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS['min-timeout'], group: GROUP, describe: 'lower bound of the adaptive wait, ms' })
+    .option('max-timeout', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS['max-timeout'], group: GROUP, describe: 'upper bound of the adaptive wait, ms' })
+    .option('retries', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS.retries, group: GROUP, describe: 'tries again after silence before calling a port filtered' })
+    .option('deadline', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS.deadline, group: GROUP, describe: 'seconds for the whole scan; what is unfinished then is reported as such' })
+    .option('rate', { type: 'number', requiresArg: true, group: GROUP, describe: 'at most this many probes started per second' })
     .option('ip', { type: 'string', choices: ['4', '6', 'both'] as const, default: 'both' as const, group: GROUP, describe: 'address families to probe' })
     .option('exclude', { type: 'string', array: true, default: [] as string[], group: GROUP, describe: 'address or CIDR never to probe (repeatable)' })
     .option('quiet', { type: 'boolean', default: false, group: GROUP, describe: 'no progress line' })

@@ -2,6 +2,8 @@ import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { isKnownError, UsageError } from './errors.js';
 import { sanitize } from '../report/sanitize.js';
+import { keepRawNumbers } from './numbers.js';
+import { releaseEarlyTrap } from './signals.js';
 import { TOOL } from './version.js';
 
 type Command = CommandModule<any, any>;
@@ -33,14 +35,26 @@ export function commandsFor(argv: readonly string[]): string[] {
   return first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
 }
 
-/** A TopologyError holds one problem a line: each gets the prefix, so each stands alone in a log. */
-async function fail(message: string, argv: readonly string[]): Promise<void> {
-  // A message may quote what a file or a server held: nothing in it may act on the terminal.
-  process.stderr.write(message.split('\n').map((line) => `exchange-ports: ${sanitize(line)}\n`).join(''));
+/** Commands that keep a signal for a partial result; the others get the default behaviour back. */
+const GRACEFUL = new Set(['scan', 'lab']);
+
+/**
+ * A TopologyError holds one problem a line: each gets the prefix, so each stands alone in a log.
+ * A message may quote what a file or a server held: nothing in it may act on the terminal.
+ */
+function printError(message: string): void {
+  process.stderr.write(message.split('\n').map((line) => `exchange-ports: ${sanitize(line, { escape: true })}\n`).join(''));
+}
+
+async function fail(error: Error, argv: readonly string[]): Promise<void> {
+  const { message } = error;
+  printError(message);
   // A monitoring system reads stdout and the exit code: a Nagios plugin that cannot run is UNKNOWN.
-  const { nagiosUsageError } = await import('./report-options.js');
+  // When the report itself reached stdout, its status line stays the only one.
+  const { nagiosUsageError, OutputErrors } = await import('./report-options.js');
   const nagios = nagiosUsageError(argv, message);
-  if (nagios) process.stdout.write(nagios.stdout);
+  const reported = error instanceof OutputErrors && error.afterReport;
+  if (nagios && !reported) process.stdout.write(nagios.stdout);
   process.exitCode = nagios?.code ?? 2;
 }
 
@@ -61,6 +75,10 @@ export async function main(argv: string[]): Promise<void> {
     .demandCommand(1, 'name a command (see --help)')
     .recommendCommands()
     .wrap(Math.min(100, process.stdout.columns || 100))
+    .middleware((parsed) => {
+      if (!GRACEFUL.has(String(parsed._[0]))) releaseEarlyTrap();
+      keepRawNumbers(parsed, argv);
+    })
     .fail((message, error) => {
       // yargs' own argument errors (requiresArg, nargs, coerce) arrive as a YError: still a usage error.
       if (error && error.name !== 'YError') throw error;
@@ -71,11 +89,13 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await cli.parseAsync();
   } catch (error) {
-    if (isKnownError(error)) await fail(error.message, argv);
+    if (isKnownError(error)) await fail(error, argv);
     else {
       const detail = process.env.EXCHANGE_PORTS_DEBUG && error instanceof Error ? `\n${error.stack}` : '';
-      process.stderr.write(`exchange-ports: internal error: ${error instanceof Error ? error.message : String(error)}${detail}\n`);
+      printError(`internal error: ${error instanceof Error ? error.message : String(error)}${detail}`);
       process.exitCode = 3;
     }
+  } finally {
+    releaseEarlyTrap();
   }
 }

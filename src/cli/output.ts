@@ -1,9 +1,125 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { systemErrorText } from '../topology/input-file.js';
+import { UsageError } from './errors.js';
 
-/** Writes atomically (temp file, then rename), so a reader never sees half a file. */
-export async function writeAtomic(file: string, text: string): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  await writeFile(temp, text);
-  await rename(temp, file);
+/** The system the files are written for: injected, so Windows behaviour is tested anywhere. */
+export interface Platform {
+  readonly os: NodeJS.Platform;
+}
+
+export const THIS_PLATFORM: Platform = { os: process.platform };
+
+/** A file the tool could not write, named as the user gave it (never the temporary file). */
+export class OutputError extends UsageError {
+  constructor(
+    readonly file: string,
+    why: string,
+  ) {
+    super(`cannot write ${file}: ${why}`, 'EOUTPUT');
+  }
+}
+
+/**
+ * Windows' null device by the names cmd and PowerShell users give it: `NUL`, `nul:`, `\\.\NUL`;
+ * Windows reads a last path component `NUL` (trailing dots and spaces ignored) as the device too.
+ */
+function isWindowsNull(file: string): boolean {
+  const last = file.split(/[\\/]/).pop() ?? '';
+  return /^nul:?[. ]*$/i.test(last);
+}
+
+/** Text for the platform's files: CRLF line ends on Windows (Notepad, PowerShell 5.1), LF elsewhere. */
+export function forPlatform(text: string, platform: Platform): string {
+  return platform.os === 'win32' ? text.replace(/\r?\n/g, '\r\n') : text;
+}
+
+async function existing(file: string): Promise<Stats | undefined> {
+  try {
+    return await stat(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new OutputError(file, systemErrorText(error));
+  }
+}
+
+/**
+ * Throws OutputError now when `file` cannot be an output: a directory, or a new file in a
+ * folder that does not exist. Called before a scan, so a typo does not cost the scan.
+ */
+export async function checkOutputTarget(file: string, platform: Platform = THIS_PLATFORM): Promise<void> {
+  if (file === '') throw new UsageError('--out needs a file name');
+  if (platform.os === 'win32' && isWindowsNull(file)) return;
+  const info = await existing(file);
+  if (info?.isDirectory()) throw new OutputError(file, 'is a directory');
+  if (info) return;
+  const folder = await existing(dirname(file));
+  if (!folder) throw new OutputError(file, `no such directory: ${dirname(file)}`);
+  if (!folder.isDirectory()) throw new OutputError(file, `${dirname(file)} is not a directory`);
+}
+
+/** A regular file is replaced whole: a temporary file beside it, synced, then renamed over it. */
+async function replaceFile(target: string, data: string, mode: number): Promise<void> {
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  let handle;
+  try {
+    handle = await open(temp, 'wx', mode);
+    await handle.writeFile(data);
+    await handle.datasync();
+    await handle.close();
+    handle = undefined;
+    await rename(temp, target);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A new file only ('wx' also refuses one created since the stat); one that fails half-written is removed. */
+async function createFile(file: string, data: string, exists: boolean): Promise<void> {
+  const taken = () => new UsageError(`${file} already exists (use --force to overwrite it)`);
+  if (exists) throw taken();
+  const handle = await open(file, 'wx').catch((error: NodeJS.ErrnoException) => Promise.reject(error.code === 'EEXIST' ? taken() : error));
+  try {
+    await handle.writeFile(data);
+    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(file).catch(() => undefined);
+    throw error;
+  }
+}
+
+export interface WriteOptions {
+  readonly platform?: Platform;
+  /** Refuse to replace an existing file (init without --force). */
+  readonly exclusive?: boolean;
+}
+
+/**
+ * Writes `text` to the file the user named. A regular file (or a new path) is replaced
+ * atomically, so a reader never sees half a file; a device, FIFO or socket is written in
+ * place (`--out /dev/null` must not replace /dev/null, a FIFO must feed its reader); a
+ * directory is refused. Whatever fails is an OutputError naming `file`, and no temporary
+ * file is left behind.
+ */
+export async function writeOutput(file: string, text: string, options: WriteOptions = {}): Promise<void> {
+  const platform = options.platform ?? THIS_PLATFORM;
+  if (platform.os === 'win32' && isWindowsNull(file)) return;
+  const data = forPlatform(text, platform);
+  const info = await existing(file);
+  if (info?.isDirectory()) throw new OutputError(file, 'is a directory');
+  try {
+    if (options.exclusive) return await createFile(file, data, info !== undefined);
+    if (info && !info.isFile()) return await writeFile(file, data);
+    // A symbolic link keeps pointing where it did: the file it names is replaced, not the link.
+    const target = info ? await realpath(file) : file;
+    return await replaceFile(target, data, info ? info.mode & 0o7777 : 0o666);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new OutputError(file, systemErrorText(error));
+  }
 }

@@ -1,9 +1,10 @@
 import type { Argv } from 'yargs';
 import { diffResults } from '../report/diff.js';
+import { sanitize } from '../report/sanitize.js';
 import { exitCode, FORMATS, formatters, type Format } from '../report/index.js';
 import type { Report } from '../report/types.js';
 import { UsageError } from './errors.js';
-import { writeAtomic } from './output.js';
+import { checkOutputTarget, OutputError, THIS_PLATFORM, writeOutput, type Platform } from './output.js';
 import { readResultFile } from './result-file.js';
 
 export interface ReportArgs {
@@ -59,6 +60,7 @@ export interface EmitOptions {
   readonly changesOnly?: boolean;
   readonly stdout?: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>;
   readonly env?: NodeJS.ProcessEnv;
+  readonly platform?: Platform;
 }
 
 interface Job {
@@ -77,6 +79,8 @@ function jobs(args: ReportArgs): Job[] {
   if (toStdout.length > 1) {
     throw new UsageError(`only one format can go to standard output, not ${toStdout.map((j) => j.format).join(' and ')}: give each other --format its --out`);
   }
+  const twice = outs.find((file, i) => outs.indexOf(file) !== i);
+  if (twice !== undefined) throw new UsageError(`--out ${twice} is given twice: one file holds one format`);
   return list;
 }
 
@@ -85,30 +89,64 @@ export function screenFormat(args: ReportArgs): Format | undefined {
   return jobs(args).find((j) => j.file === undefined)?.format;
 }
 
-/**
- * Writes the result in every requested format (files atomically, then stdout) and returns the
- * exit code: Nagios states when one of the formats is nagios, the default codes otherwise.
- */
-export async function emitReports(result: Report, args: ReportArgs, options: EmitOptions = {}): Promise<number> {
-  const list = jobs(args);
-  let report = result;
-  if (args.baseline !== undefined) report = withBaseline(result, await readResultFile(args.baseline), args.baseline);
-  const stdout = options.stdout ?? process.stdout;
-  const env = options.env ?? process.env;
-  const color = Boolean(stdout.isTTY) && !env.NO_COLOR && args.color !== false;
-  const changesOnly = options.changesOnly ?? false;
-  for (const job of list) {
-    if (job.file === undefined) continue;
-    const text = formatters[job.format](report, { color: false, changesOnly });
-    try {
-      await writeAtomic(job.file, text);
-    } catch (error) {
-      throw new UsageError(`cannot write ${job.file}: ${(error as Error).message}`);
-    }
+/** Some --out files could not be written; stdout and the other files were. */
+export class OutputErrors extends UsageError {
+  constructor(
+    readonly errors: readonly OutputError[],
+    /** A report went to standard output before this was thrown. */
+    readonly afterReport: boolean,
+  ) {
+    super(errors.map((e) => e.message).join('\n'), 'EOUTPUT');
   }
-  const onScreen = list.find((j) => j.file === undefined);
-  if (onScreen) stdout.write(formatters[onScreen.format](report, { color, changesOnly }));
-  return exitCode(report, list.some((j) => j.format === 'nagios') ? 'nagios' : 'table');
+}
+
+/** The reports a command will emit, with every input they need read and checked. */
+export interface PreparedReports {
+  /**
+   * Writes the result in every requested format (files, then stdout) and returns the exit
+   * code: Nagios states when one of the formats is nagios, the default codes otherwise. A file
+   * that cannot be written does not stop the others or stdout: OutputErrors comes after.
+   */
+  emit(result: Report, options?: EmitOptions): Promise<number>;
+}
+
+/**
+ * Checks the --format/--out pairs and the --out targets, and reads and validates --baseline:
+ * a scan calls this before its first packet, so a mistake there does not throw a scan away.
+ */
+export async function prepareReports(args: ReportArgs, platform: Platform = THIS_PLATFORM): Promise<PreparedReports> {
+  const list = jobs(args);
+  for (const job of list) if (job.file !== undefined) await checkOutputTarget(job.file, platform);
+  const baseline = args.baseline === undefined ? undefined : { file: args.baseline, before: await readResultFile(args.baseline) };
+  return {
+    async emit(result, options = {}) {
+      const report = baseline ? withBaseline(result, baseline.before, baseline.file) : result;
+      const stdout = options.stdout ?? process.stdout;
+      const env = options.env ?? process.env;
+      const color = Boolean(stdout.isTTY) && !env.NO_COLOR && args.color !== false;
+      const changesOnly = options.changesOnly ?? false;
+      const failed: OutputError[] = [];
+      for (const job of list) {
+        if (job.file === undefined) continue;
+        const text = formatters[job.format](report, { color: false, changesOnly });
+        try {
+          await writeOutput(job.file, text, { platform: options.platform ?? platform });
+        } catch (error) {
+          if (!(error instanceof OutputError)) throw error;
+          failed.push(error);
+        }
+      }
+      const onScreen = list.find((j) => j.file === undefined);
+      if (onScreen) stdout.write(formatters[onScreen.format](report, { color, changesOnly }));
+      if (failed.length > 0) throw new OutputErrors(failed, onScreen !== undefined);
+      return exitCode(report, list.some((j) => j.format === 'nagios') ? 'nagios' : 'table');
+    },
+  };
+}
+
+/** prepareReports, then emit: for commands whose inputs are all read by the time they report. */
+export async function emitReports(result: Report, args: ReportArgs, options: EmitOptions = {}): Promise<number> {
+  return (await prepareReports(args, options.platform)).emit(result, options);
 }
 
 /**
@@ -117,5 +155,7 @@ export async function emitReports(result: Report, args: ReportArgs, options: Emi
  */
 export function nagiosUsageError(argv: readonly string[], message: string): { code: 3; stdout: string } | undefined {
   const nagios = argv.some((a, i) => a === '--format=nagios' || (a === '--format' && argv[i + 1] === 'nagios'));
-  return nagios ? { code: 3, stdout: `EXCHANGE-PORTS UNKNOWN - ${message.replace(/\|/g, '/').replace(/\s*\n\s*/g, ' ')}\n` } : undefined;
+  // Whatever the message quotes (a file's bytes, an alias name) reaches the monitoring system inert and visible.
+  const line = sanitize(message.replace(/\|/g, '/').replace(/\s*\n\s*/g, ' '), { escape: true });
+  return nagios ? { code: 3, stdout: `EXCHANGE-PORTS UNKNOWN - ${line}\n` } : undefined;
 }

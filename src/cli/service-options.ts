@@ -25,9 +25,9 @@ export function serviceOptions<T>(y: Argv<T>): Argv<T & ServiceArgs> {
   return y
     .option('ca', { type: 'string', array: true, default: [] as string[], group: GROUP, describe: 'PEM file of extra trusted roots (repeatable)' })
     .option('ehlo', { type: 'string', group: GROUP, describe: 'the name the SMTP checker greets with (default: this host name)' })
-    .option('cert-warn-days', { type: 'number', default: FINDING_DEFAULTS.certWarnDays, group: GROUP, describe: 'a certificate with fewer days left is a warning' })
-    .option('cert-crit-days', { type: 'number', default: FINDING_DEFAULTS.certCritDays, group: GROUP, describe: '... and with fewer days left, critical' })
-    .option('service-timeout', { type: 'number', default: 10000, group: GROUP, describe: 'ms for each greeting, reply, TLS handshake and HTTP request' })
+    .option('cert-warn-days', { type: 'number', requiresArg: true, default: FINDING_DEFAULTS.certWarnDays, group: GROUP, describe: 'a certificate with fewer days left is a warning' })
+    .option('cert-crit-days', { type: 'number', requiresArg: true, default: FINDING_DEFAULTS.certCritDays, group: GROUP, describe: '... and with fewer days left, critical' })
+    .option('service-timeout', { type: 'number', requiresArg: true, default: 10000, group: GROUP, describe: 'ms for each greeting, reply, TLS handshake and HTTP request' })
     .option('legacy-tls', { type: 'boolean', default: true, group: GROUP, describe: 'also try a TLS 1.0/1.1 handshake where TLS worked (--no-legacy-tls)' }) as unknown as Argv<T & ServiceArgs>;
 }
 

@@ -55,3 +55,33 @@ export function trapSignals(target: NodeJS.Process = process): SignalTrap {
 export function leaveWithin(graceMs: number, target: NodeJS.Process = process): void {
   setTimeout(() => target.exit(), graceMs).unref();
 }
+
+let early: SignalTrap | undefined;
+
+/**
+ * Installed by the entry point before it loads the rest of the tool (which takes a moment): a
+ * Ctrl-C or SIGTERM in that moment is kept for the command instead of killing the process.
+ */
+export function trapSignalsEarly(target: NodeJS.Process = process): void {
+  early ??= trapSignals(target);
+}
+
+/** The trap for a command that stops gracefully (scan, lab): the early one, with any signal it caught. */
+export function takeSignalTrap(target: NodeJS.Process = process): SignalTrap {
+  const trap = early ?? trapSignals(target);
+  early = undefined;
+  return trap;
+}
+
+/**
+ * For every other command: the default behaviour back. A signal that came while the tool was
+ * loading is acted on now, as it would have been without the early trap.
+ */
+export function releaseEarlyTrap(target: NodeJS.Process = process): void {
+  const trap = early;
+  early = undefined;
+  if (!trap) return;
+  trap.dispose();
+  const signal = trap.stoppedBy();
+  if (signal !== undefined) target.kill(target.pid, signal);
+}

@@ -83,6 +83,19 @@ function authorityExtensions(): Buffer[] {
   ];
 }
 
+/** A positive serial in minimal DER: a leading zero byte would make the encoding non-canonical and OpenSSL refuse it. */
+function serialNumber(): Buffer {
+  const bytes = randomBytes(12);
+  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
+  return integer(bytes);
+}
+
+/** The [3] extensions field, left out when empty (DER allows no empty extensions list). */
+function extensions(request: CertificateRequest): Buffer[] {
+  const list = [...(request.altNames.length > 0 ? [subjectAltName(request.altNames)] : []), ...(request.authority ? authorityExtensions() : [])];
+  return list.length > 0 ? [tlv(0xa3, sequence(...list))] : [];
+}
+
 const ECDSA_WITH_SHA256 = sequence(oid('1.2.840.10045.4.3.2'));
 const DAY_MS = 86_400_000;
 
@@ -94,13 +107,13 @@ export function makeCertificate(request: CertificateRequest, issuer?: LabCertifi
   const notAfter = new Date(Math.floor((now + request.validDays * DAY_MS) / 1000) * 1000);
   const tbs = sequence(
     tlv(0xa0, integer(Buffer.from([2]))),
-    integer(randomBytes(12)),
+    serialNumber(),
     ECDSA_WITH_SHA256,
     name(issuer?.commonName ?? request.commonName),
     sequence(time(notBefore), time(notAfter)),
     name(request.commonName),
     publicKey.export({ type: 'spki', format: 'der' }),
-    tlv(0xa3, sequence(...(request.altNames.length > 0 ? [subjectAltName(request.altNames)] : []), ...(request.authority ? authorityExtensions() : []))),
+    ...extensions(request),
   );
   const signature = sign('sha256', tbs, issuer ? createPrivateKey(issuer.key) : privateKey);
   const der = sequence(tbs, ECDSA_WITH_SHA256, tlv(0x03, Buffer.from([0]), signature));

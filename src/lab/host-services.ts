@@ -2,6 +2,7 @@ import { makeCertificate, type LabCertificate } from './certificate.js';
 import { startDnsService } from './dns-service.js';
 import { startLineService } from './line-service.js';
 import type { Listener } from './listener.js';
+import { startInspectingProxy, startTlsInterceptor } from './middleboxes.js';
 import { imapService } from './imap-service.js';
 import { shortName, STANDARD_PORTS, type LabHost, type LabOrganization, type LabService } from './organization.js';
 import { pop3Service } from './pop3-service.js';
@@ -17,6 +18,21 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
+/** The inspection CA the lab's TLS-intercepting proxy signs with: its name names a product, as real ones do. */
+export const INTERCEPTOR_CA = 'Lab FortiGate SSL inspection CA';
+
+/** The real service on a free port of the same address, and a middlebox where it should listen. */
+async function behind(start: (port: number) => Promise<Listener>, middlebox: (port: number, upstream: Listener) => Promise<Listener>, port: number): Promise<Listener> {
+  const real = await start(0);
+  try {
+    const front = await middlebox(port, real);
+    return { address: front.address, port: front.port, close: async () => void (await Promise.all([front.close(), real.close()])) };
+  } catch (error) {
+    await real.close();
+    throw error;
+  }
+}
+
 function serviceStarter(lab: LabOrganization, host: LabHost, issuer?: LabCertificate) {
   const altNames = [host.name, ...(host.external ? [host.external] : []), host.address];
   const keyPair = makeCertificate({ commonName: host.name, altNames, validDays: 365 }, issuer);
@@ -29,8 +45,11 @@ function serviceStarter(lab: LabOrganization, host: LabHost, issuer?: LabCertifi
   return (service: LabService, address: string, port: number): Promise<Listener> => {
     const line = { address, port, keyPair };
     switch (service) {
-      case 'smtp':
-        return startLineService(smtpService({ fqdn: host.name, flavor: smtpFlavor }), line);
+      case 'smtp': {
+        const smtp = (at: number) => startLineService(smtpService({ fqdn: host.name, flavor: smtpFlavor }), { ...line, port: at });
+        if (!host.inspectedSmtp) return smtp(port);
+        return behind(smtp, (at, real) => startInspectingProxy(address, at, real), port);
+      }
       case 'submission':
         return startLineService(smtpService({ fqdn: host.name, flavor: 'submission', authBeforeTls: host.authBeforeTls }), line);
       case 'imap':
@@ -41,8 +60,13 @@ function serviceStarter(lab: LabOrganization, host: LabHost, issuer?: LabCertifi
         return startLineService(pop3Service(), line);
       case 'pop3s':
         return startLineService(pop3Service(), { ...line, implicitTls: true });
-      case 'https':
-        return startHttpsService({ address, port, server, publicName, keyPair: webKeyPair });
+      case 'https': {
+        const https = (at: number) => startHttpsService({ address, port: at, server, publicName, keyPair: webKeyPair });
+        if (!host.interceptedHttps) return https(port);
+        const inspectionCa = makeCertificate({ commonName: INTERCEPTOR_CA, altNames: [], validDays: 365, authority: true });
+        const forged = makeCertificate({ commonName: host.name, altNames, validDays: 365 }, inspectionCa);
+        return behind(https, (at, real) => startTlsInterceptor(address, at, real, forged), port);
+      }
       case 'http':
         return startHttpRedirect({ address, port, server, publicName });
       case 'edgesync':

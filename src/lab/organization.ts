@@ -33,6 +33,10 @@ export interface LabHost {
   readonly webCertificateDays: number;
   /** Fault: the client connector offers AUTH LOGIN before STARTTLS. */
   readonly authBeforeTls: boolean;
+  /** Fault: an SMTP-inspecting firewall (banner masked, keywords X'd, STARTTLS refused) in front of its port 25. */
+  readonly inspectedSmtp: boolean;
+  /** Fault: a TLS-intercepting proxy, with a certificate of its own, in front of its HTTPS. */
+  readonly interceptedHttps: boolean;
   /** Ports where a Windows server accepts plain TCP (RDP 3389, SMB 445): only the path matters. */
   readonly windowsPorts: readonly number[];
 }
@@ -68,13 +72,16 @@ const MAILBOX_SERVICES: readonly LabService[] = ['smtp', 'submission', 'https', 
  * Contoso: two Mailbox servers behind a subscribed Edge server, with the built-in faults that
  * make a first report worth reading. No MX domain: on high ports, an MX host's port 25 is not
  * where the lab's Internet MTA listens, so outbound mail is checked against mx.example.org. POP3 is enabled in the topology but no host listens on it;
- * mbx02's web certificate expires in 10 days; mbx01's client connector offers LOGIN before TLS.
+ * mbx02's web certificate expires in 10 days; mbx01's client connector offers LOGIN before TLS;
+ * an inspecting firewall rewrites mbx01's SMTP and a TLS-intercepting proxy answers for its HTTPS.
  */
 export function contoso(addresses: LabAddresses): LabOrganization {
   const host = (fields: Partial<LabHost> & Pick<LabHost, 'role' | 'name' | 'address'>): LabHost => ({
     services: [],
     webCertificateDays: 365,
     authBeforeTls: false,
+    inspectedSmtp: false,
+    interceptedHttps: false,
     windowsPorts: [],
     ...fields,
   });
@@ -93,7 +100,7 @@ export function contoso(addresses: LabAddresses): LabOrganization {
       unifiedMessaging: false,
     },
     hosts: [
-      host({ role: 'mailbox', name: 'mbx01.contoso.lab', address: addresses.mbx01, services: MAILBOX_SERVICES, authBeforeTls: true }),
+      host({ role: 'mailbox', name: 'mbx01.contoso.lab', address: addresses.mbx01, services: MAILBOX_SERVICES, authBeforeTls: true, inspectedSmtp: true, interceptedHttps: true }),
       // Half a day over 10, so that it reads "expires in 10 days" while the lab runs.
       host({ role: 'mailbox', name: 'mbx02.contoso.lab', address: addresses.mbx02, services: MAILBOX_SERVICES, webCertificateDays: 10.5 }),
       host({ role: 'edge', name: 'edge01.contoso.lab', address: addresses.edge01, services: ['smtp', 'edgesync'] }),
@@ -105,6 +112,8 @@ export function contoso(addresses: LabAddresses): LabOrganization {
       'POP3 is enabled but nothing listens on it',
       'the web certificate of mbx02 expires in 10 days',
       'the client connector (587) of mbx01 offers LOGIN before TLS',
+      'an SMTP-inspecting firewall masks the banner and EHLO keywords of mbx01:25 and refuses STARTTLS',
+      'a TLS-intercepting proxy answers on mbx01:443 with its own certificate',
     ],
   };
 }
@@ -131,6 +140,8 @@ export function healthyContoso(addresses: LabAddresses, options: { edge: boolean
         services: host.role === 'mailbox' ? [...host.services, 'pop3', 'pop3s'] : host.role === 'internet' ? [...host.services, 'dns'] : host.services,
         webCertificateDays: 365,
         authBeforeTls: false,
+        inspectedSmtp: false,
+        interceptedHttps: false,
         windowsPorts: windows.has(host.role) ? WINDOWS_PORTS : [],
       })),
   };

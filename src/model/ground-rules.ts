@@ -12,7 +12,9 @@ const EXCHANGE_TO_EXCHANGE: readonly FlowPort[] = [
   tcp(25, 'tcp', { name: 'smtp' }),
   tcp(80, 'tcp', { name: 'http' }),
   tcp(135),
-  tcp(443, 'tcp', { name: 'https' }),
+  // A handshake, not only a connect: what one server sees of another's certificate is the inside
+  // view that merge compares with what the Internet sees (TLS interception, load balancers).
+  tcp(443, 'tls', { name: 'https', implicitTls: true }),
   tcp(444),
   tcp(445),
   tcp(465),

@@ -34,6 +34,14 @@ interface Target {
 }
 
 function targets(flow: Flow, topology: Topology, vantage: Vantage): Target[] {
+  // Where only the path matters (open proxy detection), a declared every-port responder is the conclusive target.
+  const responders = topology.responders ?? [];
+  if (flow.destination === 'internet' && !flow.needsListener && responders.length > 0) {
+    return responders.map((h) => {
+      const name = h.address ?? h.name;
+      return { destination: { role: 'internet', host: name, lookup: isIP(name) ? 'address' : 'name', answersEveryPort: true }, host: h };
+    });
+  }
   let hosts = topology.hosts[flow.destination].filter((h) => !sameHost(h, vantage));
   const external = OUTSIDE_ROLES.has(flow.source);
   // From outside, a service is published under its external names; hosts without one are
@@ -43,7 +51,8 @@ function targets(flow: Flow, topology: Topology, vantage: Vantage): Target[] {
   }
   const out: Target[] = hosts.map((h) => {
     const name = external ? (h.external ?? h.address ?? h.name) : (h.address ?? h.name);
-    return { destination: { role: flow.destination, host: name, lookup: isIP(name) ? 'address' : 'name' }, host: h };
+    const server = name === h.name ? {} : { server: h.name };
+    return { destination: { role: flow.destination, host: name, lookup: isIP(name) ? 'address' : 'name', ...server }, host: h };
   });
   if (flow.destination === 'internet' && topology.mxDomain) {
     out.push({ destination: { role: 'internet', host: topology.mxDomain, lookup: 'mx' } });
@@ -83,7 +92,7 @@ export function plan(model: Model, topology: Topology, vantage: Vantage): Plan {
     }
     const found = targets(flow, topology, vantage);
     if (found.length === 0) {
-      const where = flow.destination === 'internet' ? 'internet.hosts or internet.mxDomain' : `hosts.${flow.destination}`;
+      const where = flow.destination === 'internet' ? `internet.hosts${flow.needsListener ? '' : ', internet.responders'} or internet.mxDomain` : `hosts.${flow.destination}`;
       const other = flow.destination === vantage.role && vantage.host ? 'other ' : '';
       notes.push(`${flow.id}: not checked: no ${other}${flow.destination} hosts in the topology (${where})`);
       continue;
@@ -91,6 +100,7 @@ export function plan(model: Model, topology: Topology, vantage: Vantage): Plan {
     for (const { destination, host } of found) {
       for (const port of flow.ports) {
         const number = portNumber(port, host);
+        const certificates = port.name && topology.certificates?.[port.name];
         const key = `${destination.host}|${number}|${port.transport}`;
         const candidate: Check = {
           id: `${flow.id}:${destination.host}:${number}/${port.transport}`,
@@ -109,6 +119,7 @@ export function plan(model: Model, topology: Topology, vantage: Vantage): Plan {
           component: flow.component,
           needsListener: flow.needsListener,
           ...(port.range ? { range: port.range } : {}),
+          ...(certificates ? { certificates } : {}),
           why: why(flow, flow.expectation),
         };
         const existing = byKey.get(key);

@@ -1,4 +1,5 @@
 import type { Expectation, FlowPort, PortName, ProbeKind, Role, TableName, Transport } from '../model/types.js';
+import type { CertificateExpectation } from '../topology/certificates.js';
 
 export interface Vantage {
   readonly role: Role;
@@ -13,6 +14,10 @@ export interface Destination {
   readonly role: Role;
   readonly host: string;
   readonly lookup: Lookup;
+  /** A host the topology says answers on every TCP port (internet.responders): its silence is a block. */
+  readonly answersEveryPort?: boolean;
+  /** The topology host behind it, when `host` is another name for it (its address, its external name). */
+  readonly server?: string;
 }
 
 /** One thing to check: one destination host x port x transport. */
@@ -36,6 +41,8 @@ export interface Check {
   readonly component: string;
   readonly needsListener: boolean;
   readonly range?: FlowPort['range'];
+  /** Who the topology says issues this service's certificate (`certificates:`), when it says. */
+  readonly certificates?: CertificateExpectation;
   readonly why: string;
 }
 

@@ -1,16 +1,14 @@
-import { createSocket } from 'node:dgram';
+import { createSocket, type RemoteInfo } from 'node:dgram';
 import { randomInt } from 'node:crypto';
-import { isIP, Socket } from 'node:net';
+import { isIP, Socket, SocketAddress } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import DNS from 'dns2';
-import type { Packet as DnsPacket, Resource } from 'dns2';
+import { encodeQuery, MalformedMessage, parseReply, replyId, type DnsRecord, type DnsRecordType } from './dns-message.js';
+import { localReason, missingRoute } from './local-route.js';
 import { releaseTcp, releaseUdp } from './release.js';
 import { abortText, errorCode } from './socket-errors.js';
 
-const { Packet } = DNS;
-
+export type { DnsRecord, DnsRecordType } from './dns-message.js';
 export type DnsTransport = 'udp' | 'tcp';
-export type DnsRecordType = 'A' | 'AAAA' | 'MX' | 'SOA';
 
 export interface DnsServer {
   readonly address: string;
@@ -20,17 +18,22 @@ export interface DnsServer {
 export interface DnsAnswer {
   readonly rcode: number;
   readonly truncated: boolean;
-  readonly answers: readonly Resource[];
+  readonly answers: readonly DnsRecord[];
   readonly rttMs: number;
 }
 
-/** Why a query got no answer. `connected` is set when a TCP connection was accepted first. */
+/**
+ * Why a query got no answer. `reached`: the server was there (a TCP connection accepted, or
+ * a datagram from it that was not an answer). `local`: this machine refused to send (no
+ * route, its own firewall), so nothing is known about the server.
+ */
 export class DnsQueryError extends Error {
   override readonly name = 'DnsQueryError';
   constructor(
     message: string,
     readonly code: string,
-    readonly connected = false,
+    readonly reached = false,
+    readonly local = false,
   ) {
     super(message);
   }
@@ -50,36 +53,13 @@ export function parseDnsServer(text: string): DnsServer | undefined {
   return { address, port };
 }
 
-function queryBytes(name: string, type: DnsRecordType): { id: number; bytes: Buffer } {
-  const query = new Packet();
-  query.header.id = randomInt(0x10000);
-  query.header.rd = 1;
-  query.questions.push({ name, type: Packet.TYPE[type], class: Packet.CLASS.IN } as DnsPacket['questions'][number]);
-  return { id: query.header.id, bytes: query.toBuffer() };
-}
-
-function toAnswer(packet: DnsPacket, started: number): DnsAnswer {
-  return {
-    rcode: packet.header.rcode,
-    truncated: packet.header.tc === 1,
-    answers: packet.answers,
-    rttMs: Math.round((performance.now() - started) * 1000) / 1000,
-  };
-}
-
-function parseReply(bytes: Buffer, id: number): DnsPacket | undefined {
-  try {
-    const packet = Packet.parse(bytes);
-    return packet.header.id === id && packet.header.qr === 1 ? packet : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const canonical = (address: string): string => (isIP(address) === 6 ? new SocketAddress({ address, family: 'ipv6' }).address : address);
 
 /**
  * One query, one socket, one deadline: over UDP on a connected socket (so ICMP port
- * unreachable surfaces as ECONNREFUSED), or over TCP with length-prefixed messages.
- * Rejects with DnsQueryError (ETIMEDOUT, ECONNREFUSED, ABORT_ERR, ...).
+ * unreachable surfaces as ECONNREFUSED), or over TCP with length-prefixed messages. A reply's
+ * source, size and ID are checked before it is parsed, and the parse is bounded by its length.
+ * Rejects with DnsQueryError (ETIMEDOUT, ECONNREFUSED, EPROTO, ABORT_ERR, ...).
  */
 export function dnsQuery(
   server: DnsServer,
@@ -101,6 +81,8 @@ interface Exchange {
   readonly bytes: Buffer;
   readonly started: number;
   readonly pending: Pending;
+  /** Parses a reply whose ID is ours: the answer, or the query error it amounts to. */
+  answer(reply: Buffer): DnsAnswer | DnsQueryError;
 }
 
 /**
@@ -118,6 +100,13 @@ function exchange(
 ): Promise<DnsAnswer> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new DnsQueryError(abortText(signal), 'ABORT_ERR'));
+    const id = randomInt(0x10000);
+    let bytes: Buffer;
+    try {
+      bytes = encodeQuery(id, name, type);
+    } catch (error) {
+      return reject(new DnsQueryError(error instanceof Error ? error.message : String(error), 'EINVAL', false, true));
+    }
     let settled = false;
     let release = (): void => undefined;
     const onAbort = (): void => pending.settle(new DnsQueryError(abortText(signal), 'ABORT_ERR'));
@@ -133,27 +122,61 @@ function exchange(
         else resolve(outcome);
       },
     };
+    const started = performance.now();
+    const answer = (reply: Buffer): DnsAnswer | DnsQueryError => {
+      try {
+        const parsed = parseReply(reply, { name, type });
+        return { rcode: parsed.rcode, truncated: parsed.truncated, answers: parsed.answers, rttMs: Math.round((performance.now() - started) * 1000) / 1000 };
+      } catch (error) {
+        if (!(error instanceof MalformedMessage)) throw error;
+        return new DnsQueryError(`not a DNS answer: ${error.message}`, 'EPROTO', true);
+      }
+    };
     signal.addEventListener('abort', onAbort, { once: true });
-    release = start({ ...queryBytes(name, type), started: performance.now(), pending });
+    release = start({ id, bytes, started, pending, answer });
     if (settled) release();
   });
 }
 
-function socketError(error: unknown, connected = false): DnsQueryError {
+function socketError(error: unknown, reached: boolean): DnsQueryError {
   const code = errorCode(error) ?? 'EDNS';
-  return new DnsQueryError(error instanceof Error ? error.message : String(error), code, connected);
+  return new DnsQueryError(error instanceof Error ? error.message : String(error), code, reached);
+}
+
+/** An error raised by this machine before anything was sent. */
+function localError(error: unknown, server: DnsServer): DnsQueryError {
+  const code = errorCode(error) ?? 'EINVAL';
+  const reason = localReason(code) ?? (error instanceof Error ? error.message : String(error));
+  return new DnsQueryError(`${server.address}: ${reason} (${code})`, code, false, true);
 }
 
 function queryUdp(server: DnsServer, name: string, type: DnsRecordType, timeoutMs: number, signal: AbortSignal): Promise<DnsAnswer> {
   const silence = (): DnsQueryError => new DnsQueryError(`no DNS answer over udp within ${timeoutMs} ms`, 'ETIMEDOUT');
-  return exchange(name, type, timeoutMs, signal, silence, ({ id, bytes, started, pending }) => {
+  const source = canonical(server.address);
+  return exchange(name, type, timeoutMs, signal, silence, ({ id, bytes, pending, answer }) => {
     const socket = createSocket(isIP(server.address) === 6 ? 'udp6' : 'udp4');
-    socket.on('error', (error) => pending.settle(socketError(error)));
-    socket.on('message', (message) => {
-      const packet = parseReply(message, id);
-      if (packet) pending.settle(toAnswer(packet, started));
+    // After the connect, the socket's errors are the network's answers (ICMP).
+    socket.on('error', (error) => pending.settle(socketError(error, false)));
+    socket.on('message', (message: Buffer, from: RemoteInfo) => {
+      // A spoofer's reply costs a comparison: only the server's own address and port, with our ID, are read.
+      if (from.port !== server.port || canonical(from.address) !== source || replyId(message) !== id) return;
+      pending.settle(answer(message));
     });
-    socket.connect(server.port, server.address, () => socket.send(bytes));
+    const sent = (error?: Error | null): void => {
+      if (error) pending.settle(localError(error, server));
+    };
+    try {
+      socket.connect(server.port, server.address, (error?: Error) => {
+        if (error) return pending.settle(localError(error, server));
+        try {
+          socket.send(bytes, sent);
+        } catch (thrown) {
+          sent(thrown as Error);
+        }
+      });
+    } catch (error) {
+      pending.settle(localError(error, server));
+    }
     return () => releaseUdp(socket);
   });
 }
@@ -164,10 +187,19 @@ function queryTcp(server: DnsServer, name: string, type: DnsRecordType, timeoutM
     connected
       ? new DnsQueryError(`connected, but no DNS answer over tcp within ${timeoutMs} ms`, 'ETIMEDOUT', true)
       : new DnsQueryError(`no answer within ${timeoutMs} ms`, 'ETIMEDOUT');
-  return exchange(name, type, timeoutMs, signal, silence, ({ id, bytes, started, pending }) => {
+  return exchange(name, type, timeoutMs, signal, silence, ({ id, bytes, pending, answer }) => {
     const socket = new Socket();
-    let received = Buffer.alloc(0);
-    socket.on('error', (error) => pending.settle(socketError(error, connected)));
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let expected: number | undefined;
+    socket.on('error', (error) => {
+      if (connected) return pending.settle(socketError(error, true));
+      const code = errorCode(error);
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EADDRNOTAVAIL') return pending.settle(localError(error, server));
+      if (code !== 'ENETUNREACH' && code !== 'EHOSTUNREACH') return pending.settle(socketError(error, false));
+      // Raised by this machine's routing table, or by a router's ICMP: only a route lookup tells.
+      void missingRoute(server.address).then((missing) => pending.settle(missing ? localError(error, server) : socketError(error, false)));
+    });
     socket.on('connect', () => {
       connected = true;
       const length = Buffer.alloc(2);
@@ -175,13 +207,20 @@ function queryTcp(server: DnsServer, name: string, type: DnsRecordType, timeoutM
       socket.write(Buffer.concat([length, bytes]));
     });
     socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      if (received.length > MAX_TCP_MESSAGE) return pending.settle(new DnsQueryError('oversized DNS message over tcp', 'EPROTO', true));
-      if (received.length < 2) return;
-      const expected = received.readUInt16BE(0);
-      if (received.length < 2 + expected) return;
-      const packet = parseReply(received.subarray(2, 2 + expected), id);
-      pending.settle(packet ? toAnswer(packet, started) : new DnsQueryError('not a DNS answer to the query', 'EPROTO', true));
+      chunks.push(chunk);
+      received += chunk.length;
+      if (received > MAX_TCP_MESSAGE) return pending.settle(new DnsQueryError('oversized DNS message over tcp', 'EPROTO', true));
+      // Joined twice at most (for the length, then for the message): a server sending a byte at a time costs no more.
+      if (expected === undefined) {
+        if (received < 2) return;
+        const head = Buffer.concat(chunks, received);
+        chunks.splice(0, chunks.length, head);
+        expected = head.readUInt16BE(0);
+      }
+      if (received < 2 + expected) return;
+      const reply = Buffer.concat(chunks, received).subarray(2, 2 + expected);
+      if (replyId(reply) !== id) return pending.settle(new DnsQueryError('not a DNS answer to the query (wrong ID or too short)', 'EPROTO', true));
+      pending.settle(answer(reply));
     });
     socket.on('end', () => pending.settle(new DnsQueryError('connection closed before a DNS answer', 'ECONNRESET', true)));
     socket.connect({ host: server.address, port: server.port });

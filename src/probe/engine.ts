@@ -11,7 +11,7 @@ import { createExcluder } from './exclude.js';
 import { capConcurrency } from './limits.js';
 import { createProgressTally, type Progress } from './progress.js';
 import { createRateLimiter } from './rate.js';
-import { resolveDestination, type IpChoice, type Resolution } from './resolve.js';
+import { createResolver, type IpChoice, type Resolution } from './resolve.js';
 import { createScheduler } from './scheduler.js';
 import { isOutOfDescriptors } from './socket-errors.js';
 import { tcpProber } from './tcp.js';
@@ -49,7 +49,7 @@ export interface ScanObservation {
 }
 
 export interface EngineRun {
-  /** Every check appears at least once: unfinished ones as state 'error', "not probed: scan cut short (...)". */
+  /** Every check appears at least once: unfinished ones as "not probed: scan cut short (...)", or "sent, but ... before an answer". */
   observations: ScanObservation[];
   partial: boolean;
   /** Ids of checks that got any answer (open or closed): the positive control. */
@@ -207,13 +207,20 @@ export async function runEngine(
   for (const check of checks) distinct.set(destinationKey(check), check.destination);
   tally.setTotal(checks.length);
   report();
+  const resolver = createResolver({
+    servers,
+    ip: options.ip,
+    timeoutMs: options.timeoutMs,
+    minTimeoutMs: options.minTimeoutMs,
+    maxTimeoutMs: options.maxTimeoutMs,
+    retries: options.retries,
+    signal: stop.signal,
+  });
   const resolving = Promise.all(
     [...distinct].map(([key, destination]) =>
       scheduler.limit(async () => {
         if (stop.signal.aborted) return;
-        const resolution = await resolveDestination(destination, { servers, ip: options.ip, timeoutMs: options.timeoutMs, signal: stop.signal }).catch(
-          () => undefined,
-        );
+        const resolution = await resolver.resolve(destination).catch(() => undefined);
         if (resolution) resolutions.set(key, resolution);
       }),
     ),
@@ -262,6 +269,13 @@ export async function runEngine(
   return collect(checks, resolutions, probesByCheck, cutBy);
 }
 
+/** A probe the cut left without a result: never sent is "not probed"; sent, it is silence so far, not a state. */
+function unanswered(probe: Probe, cutBy: string | undefined): Observation {
+  if (probe.attempts === 0) return { state: 'error', address: probe.address, attempts: 0, error: `not probed: scan cut short (${cutBy ?? 'cancelled'})` };
+  const error = `sent, but the scan was cut short (${cutBy ?? 'cancelled'}) before an answer`;
+  return { state: probe.check.transport === 'udp' ? 'open|filtered' : 'error', address: probe.address, attempts: probe.attempts, error };
+}
+
 /** Every check, in plan order, with what became of it. */
 function collect(checks: readonly Check[], resolutions: ReadonlyMap<string, Resolution>, probesByCheck: ReadonlyMap<Check, Probe[]>, cutBy: string | undefined): EngineRun {
   const unfinished = `not probed: scan cut short (${cutBy ?? 'cancelled'})`;
@@ -278,7 +292,7 @@ function collect(checks: readonly Check[], resolutions: ReadonlyMap<string, Reso
         observations.push({
           check,
           observation: {
-            ...(probe.result ?? { state: 'error', address: probe.address, attempts: probe.attempts, error: unfinished }),
+            ...(probe.result ?? unanswered(probe, cutBy)),
             ...(probe.hostName ? { hostName: probe.hostName } : {}),
           },
         });

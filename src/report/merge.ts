@@ -1,5 +1,6 @@
 import type { ScanResult } from '../verdict/types.js';
 import { summarize } from '../verdict/summary.js';
+import { compareVantages } from '../verdict/vantage-views.js';
 import { addressKey } from './diff.js';
 import type { MergeSource, Report } from './types.js';
 
@@ -62,7 +63,7 @@ export function mergeResults(inputs: readonly MergeInput[], options: MergeOption
       if (!seen || at > seen.at) byKey.set(key, { check, at });
     }
   }
-  const checks = [...byKey.values()].map((v) => v.check);
+  const checks = compareVantages([...byKey.values()].map((v) => v.check));
   const sources = inputs.flatMap(sourcesOf);
   const starts = inputs.map((i) => i.result.startedAt).sort((a, b) => time(a) - time(b));
   const ends = inputs.map((i) => i.result.finishedAt).sort((a, b) => time(a) - time(b));

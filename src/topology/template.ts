@@ -22,6 +22,12 @@ ${edge ? '      # edgeSync: false     # a Mailbox server added after the Edge su
 `;
 }
 
+/** Open proxy detection goes to hosts the organization does not control: only one that answers everywhere proves a block. */
+const RESPONDERS = `  # responders: [198.18.9.9] # hosts that answer on every TCP port (one you run, or a public
+  #                           # all-ports test service): the open proxy checks go there, and
+  #                           # without one their silence is inconclusive, not a failure
+`;
+
 /** A commented topology that validates as it stands: edit the names and addresses, keep the shape. */
 export function renderTemplate(options: { edge: boolean }): string {
   const { edge } = options;
@@ -46,5 +52,11 @@ ${hostsSection(edge)}
 internet:
   # hosts: [mx.example.org]   # Internet hosts for outbound SMTP and open proxy checks
   mxDomain: example.org     # outbound 25 is tested against this domain's MX hosts
+${edge ? RESPONDERS : ''}
+# certificates:             # optional: who issues your certificates, per service (https, smtp,
+#   https:                  # imaps, ...); another issuer or fingerprint is TLS interception
+#     issuers: [Contoso Issuing CA]           # part of the issuer's name, case-insensitive
+#     fingerprints: [AB:CD:...]               # SHA-256, 64 hex digits, colons optional
+#   smtp: { issuers: [Contoso Issuing CA] }
 `;
 }

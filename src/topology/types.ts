@@ -1,4 +1,5 @@
 import type { Features, PortName, Role } from '../model/types.js';
+import type { CertificateExpectations } from './certificates.js';
 
 export interface Host {
   /** Host name, or the address itself when only an address was given. */
@@ -24,4 +25,11 @@ export interface Topology {
   readonly hosts: Readonly<Record<Role, readonly Host[]>>;
   /** Outbound SMTP is tested against this domain's MX hosts (resolved by the engine). */
   readonly mxDomain?: string;
+  /**
+   * Internet hosts that answer on every TCP port (a responder the user runs, or a public
+   * all-ports test service): open proxy detection is tested against them, and their silence is a block.
+   */
+  readonly responders?: readonly Host[];
+  /** Who issues the organization's certificates, per service: another issuer is TLS interception. */
+  readonly certificates?: CertificateExpectations;
 }

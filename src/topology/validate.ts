@@ -1,5 +1,6 @@
 import { isScalar } from 'yaml';
 import { FEATURES, ROLES, type Feature, type Features, type Role } from '../model/types.js';
+import { readCertificates } from './certificates.js';
 import { describeNode } from './describe.js';
 import { entryCount, HOST_ROLES, readHostList } from './hosts.js';
 import { domainProblem } from './names.js';
@@ -7,8 +8,8 @@ import { offsetOf, type Field, type Fields, type Reader } from './reader.js';
 import { closest } from './suggest.js';
 import type { Host, Topology } from './types.js';
 
-const TOP_KEYS = ['organization', 'site', 'edge', 'features', 'hosts', 'internet'] as const;
-const INTERNET_KEYS = ['hosts', 'mxDomain'] as const;
+const INTERNET_KEYS = ['hosts', 'mxDomain', 'responders'] as const;
+const TOP_KEYS = ['organization', 'site', 'edge', 'features', 'hosts', 'internet', 'certificates'] as const;
 const EDGE_VALUES = ['subscribed', 'none'] as const;
 type Edge = (typeof EDGE_VALUES)[number];
 
@@ -94,15 +95,22 @@ function readHosts(reader: Reader, top: Fields, hosts: Record<Role, Host[]>): Fi
   return fields;
 }
 
-function readInternet(reader: Reader, field: Field | undefined, hosts: Record<Role, Host[]>): string | undefined {
+interface Internet {
+  readonly mxDomain?: string;
+  readonly responders: Host[];
+}
+
+function readInternet(reader: Reader, field: Field | undefined, hosts: Record<Role, Host[]>): Internet {
   const fields = field && reader.mapping(field, INTERNET_KEYS);
   const list = fields?.get('hosts');
   if (list) hosts.internet = readHostList(reader, list, 'internet');
+  const responderList = fields?.get('responders');
+  const responders = responderList ? readHostList(reader, responderList, 'internet') : [];
   const domain = fields?.get('mxDomain');
   const text = domain && reader.string(domain);
   const why = text === undefined ? undefined : domainProblem(text);
   if (domain && why !== undefined) reader.report(domain, why);
-  return text;
+  return { ...(text === undefined ? {} : { mxDomain: text }), responders };
 }
 
 /** Reads the top-level mapping into a Topology; every mistake goes to the reader's problems. */
@@ -117,7 +125,8 @@ export function readTopology(reader: Reader, root: Field, file: string, sha256: 
   const hosts = emptyHosts();
   const hostFields = readHosts(reader, top, hosts);
   checkEdge(reader, edge, edgeField, hostFields);
-  const mxDomain = readInternet(reader, top.get('internet'), hosts);
+  const { mxDomain, responders } = readInternet(reader, top.get('internet'), hosts);
+  const certificates = readCertificates(reader, top.get('certificates'));
   if (organization === undefined) return undefined;
   return {
     file,
@@ -127,5 +136,7 @@ export function readTopology(reader: Reader, root: Field, file: string, sha256: 
     features,
     hosts,
     ...(mxDomain === undefined ? {} : { mxDomain }),
+    ...(responders.length === 0 ? {} : { responders }),
+    ...(certificates === undefined ? {} : { certificates }),
   };
 }

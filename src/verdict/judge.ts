@@ -1,6 +1,7 @@
-import type { ObservedState, Verdict } from '../model/types.js';
+import { OUTSIDE_ROLES, type ObservedState, type Verdict } from '../model/types.js';
 import type { Check } from '../plan/types.js';
 import type { Observation } from '../probe/types.js';
+import { breaksService, cutBeforeAnswer } from './service-outcome.js';
 import type { Finding, Judgement } from './types.js';
 
 export interface JudgeOptions {
@@ -20,11 +21,11 @@ function describe(state: ObservedState, observation: Observation): string {
     case 'filtered':
       return 'no answer (filtered)';
     case 'open|filtered':
-      return 'no answer over UDP (open or filtered: cannot tell)';
+      return observation.error?.startsWith('sent, but') ? observation.error : 'no answer over UDP (open or filtered: cannot tell)';
     case 'unresolved':
       return `name did not resolve${observation.error ? `: ${observation.error}` : ''}`;
     case 'error':
-      return observation.error?.startsWith('not probed') ? observation.error : `error: ${observation.error ?? 'unknown'}`;
+      return observation.error?.startsWith('not probed') || observation.error?.startsWith('sent, but') ? observation.error : `error: ${observation.error ?? 'unknown'}`;
   }
 }
 
@@ -47,6 +48,14 @@ function byState(check: Check, state: ObservedState): Verdict {
   }
 }
 
+/**
+ * Silence from a host the organization does not control, where nothing need listen (open proxy
+ * detection): that host may drop the port itself, so only a declared every-port responder proves a block.
+ */
+function silenceProvesNothing(check: Check, state: ObservedState): boolean {
+  return state === 'filtered' && OUTSIDE_ROLES.has(check.destination.role) && !check.needsListener && !check.destination.answersEveryPort;
+}
+
 /** The verdict on one check from what was observed at one address. Pure. */
 export function judge(
   check: Check,
@@ -61,6 +70,18 @@ export function judge(
   if (!options.control && (state === 'filtered' || state === 'unresolved')) {
     verdict = 'inconclusive';
     why += '; nothing answered from this vantage, so a block cannot be told from a dead network';
+  }
+  if (verdict !== 'inconclusive' && silenceProvesNothing(check, state)) {
+    verdict = 'inconclusive';
+    why += '; the Internet host may drop this port itself: declare a host that answers on every port (internet.responders) to test the path';
+  }
+  if (state === 'open' && check.expectation !== 'forbidden' && cutBeforeAnswer(observation.service)) {
+    return { verdict: 'inconclusive', why: `${why}; the scan was cut short before the service answered`, findings };
+  }
+  // Only the organization's own services: an Internet MX refusing us is not our service down.
+  const broken = findings.filter((f) => f.breaksFlow || (!OUTSIDE_ROLES.has(check.destination.role) && breaksService(f)));
+  if (state === 'open' && verdict === 'pass' && check.expectation === 'required' && broken.length > 0) {
+    return { verdict: 'down', why: `${why}; the service answers but does not work: ${broken.map((f) => f.id).join(', ')}`, findings };
   }
   const serious = findings.filter((f) => f.severity !== 'info');
   if (state === 'open' && verdict === 'pass' && serious.length > 0) {

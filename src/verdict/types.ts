@@ -9,6 +9,8 @@ export interface Finding {
   readonly id: string;
   readonly severity: Severity;
   readonly message: string;
+  /** The service answers but the flow cannot work through what is in between (verdict down). */
+  readonly breaksFlow?: true;
 }
 
 export interface Judgement {

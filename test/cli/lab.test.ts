@@ -65,9 +65,22 @@ describe('exchange-ports lab', () => {
     const findingsOf = (flow: string) =>
       result.checks.filter((check) => check.flow === flow).flatMap((check) => check.findings.map((found) => `${check.destination.host} ${found.id}`));
     expect(findingsOf('client.smtp-submission')).toEqual(['127.0.0.2 smtp.basic-auth-before-tls']);
-    expect(findingsOf('client.https')).toEqual(['127.0.0.3 tls.expiring']);
-    // Every certificate chains to the lab's root, which the scan trusts: no self-signed noise.
-    expect(result.checks.flatMap((check) => check.findings).filter((found) => found.id.startsWith('tls.') && found.id !== 'tls.expiring')).toEqual([]);
+    // mbx01's HTTPS is answered by the TLS-intercepting proxy: its CA is not the lab's, and names a product.
+    expect(findingsOf('client.https')).toEqual(['127.0.0.2 tls.untrusted', '127.0.0.2 tls.intercepted', '127.0.0.3 tls.expiring']);
+    // The SMTP-inspecting firewall in front of mbx01:25: the Edge's flow to it is down, mbx02's passes.
+    const toInternal = result.checks.filter((check) => check.flow === 'edge.to-internal');
+    expect(toInternal.map((check) => `${check.destination.host} ${check.verdict} ${check.findings.map((f) => f.id).join(',')}`)).toEqual([
+      '127.0.0.2 down smtp.auth-on-25,smtp.inspected',
+      '127.0.0.3 pass smtp.auth-on-25',
+    ]);
+    // Every other certificate chains to the lab's root, which the scan trusts: no self-signed noise.
+    const intercepted = (check: ScanResult['checks'][number]) => check.flow === 'client.https' && check.destination.host === '127.0.0.2';
+    expect(
+      result.checks
+        .filter((check) => !intercepted(check))
+        .flatMap((check) => check.findings)
+        .filter((found) => found.id.startsWith('tls.') && found.id !== 'tls.expiring'),
+    ).toEqual([]);
     expect(code).toBe(1);
   }, 20_000);
 

@@ -5,6 +5,8 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBuild, runCli, runCliAsync } from '../helpers/cli.js';
+import { exchangeHttps } from '../helpers/exchange-http.js';
+import { certificate, smtpFixture, startHttpServer, startSmtpServer, type Running } from '../helpers/servers.js';
 
 async function listen(): Promise<Server> {
   const server = createServer((s) => s.destroy());
@@ -20,6 +22,9 @@ describe('exchange-ports scan and plan (built CLI)', () => {
   let http: number;
   let submission: number;
   let closed: number;
+  const services: Running[] = [];
+  let exchangeTls: number;
+  let exchangeSmtp: number;
 
   /** A client vantage sees three checks: 443 (required), 80 (optional), 587 (required). */
   function topology(name: string, ports: { https: number; http: number; submission: number }): string {
@@ -47,29 +52,47 @@ describe('exchange-ports scan and plan (built CLI)', () => {
     const spare = servers.pop() as Server;
     closed = portOf(spare);
     await new Promise((r) => spare.close(r));
+    services.push(await startHttpServer(exchangeHttps, certificate('mail')), await startSmtpServer(smtpFixture('exchange2016-587')));
+    [exchangeTls, exchangeSmtp] = services.map((s) => s.port) as [number, number];
   });
 
   afterAll(async () => {
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    await Promise.all(services.map((s) => s.close()));
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('exit 0: every required flow reachable; a service that is not Exchange is a warn, not a failure', async () => {
-    const file = topology('ok.yaml', { https, http, submission });
-    const run = await runCliAsync(['scan', '-t', file, '--from', 'client', '--format', 'json']);
+  test('exit 0: every required flow reachable and its service working; problems of a working service are warn', async () => {
+    const file = topology('ok.yaml', { https: exchangeTls, http, submission: exchangeSmtp });
+    const run = await runCliAsync(['scan', '-t', file, '--from', 'client', '--format', 'json', '--no-legacy-tls']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
     type Row = { flow: string; observed: { state: string }; verdict: string; findings: { id: string }[] };
-    expect(result.checks.map((c: Row) => [c.flow, c.observed.state, c.verdict])).toEqual([
-      ['client.https', 'open', 'warn'],
-      ['client.http', 'open', 'warn'],
-      ['client.smtp-submission', 'open', 'warn'],
+    expect(result.checks.map((c: Row) => [c.flow, c.observed.state])).toEqual([
+      ['client.https', 'open'],
+      ['client.http', 'open'],
+      ['client.smtp-submission', 'open'],
     ]);
-    // These listeners accept and hang up: the service checkers say so.
-    expect(result.checks[0].findings.map((f: { id: string }) => f.id)).toContain('tls.handshake-failed');
-    expect(result.summary).toMatchObject({ warn: 3, total: 3 });
+    // The test certificate is not trusted without --ca: a working service with a problem.
+    expect(result.checks[0].verdict).toBe('warn');
+    expect(result.checks[0].findings.map((f: { id: string }) => f.id)).toContain('tls.untrusted');
+    expect(result.checks.some((c: Row) => c.verdict === 'down' || c.verdict === 'fail')).toBe(false);
     expect(result.control).toEqual({ answered: 3, checks: result.checks.map((c: { id: string }) => c.id) });
+  });
+
+  test('exit 1: a Mailbox 443 that answers but is not TLS is down, and so is a 587 that hangs up', async () => {
+    const file = topology('not-tls.yaml', { https, http, submission });
+    const run = await runCliAsync(['scan', '-t', file, '--from', 'client', '--format', 'json']);
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout);
+    type Row = { flow: string; verdict: string; why: string; findings: { id: string }[] };
+    const byFlow = Object.fromEntries(result.checks.map((c: Row) => [c.flow, c]));
+    expect(byFlow['client.https'].verdict).toBe('down');
+    expect(byFlow['client.https'].why).toContain('the service answers but does not work: tls.handshake-failed');
+    expect(byFlow['client.smtp-submission'].verdict).toBe('down');
+    // Optional 80 hanging up stays a warning.
+    expect(byFlow['client.http'].verdict).toBe('warn');
   });
 
   test('exit 0: unrestricted internal traffic passes whether a port is open or refused', async () => {
@@ -92,13 +115,14 @@ describe('exchange-ports scan and plan (built CLI)', () => {
   });
 
   test('exit 1: a required port refused is down, and the table says so', async () => {
-    const file = topology('down.yaml', { https, http, submission: closed });
+    const file = topology('down.yaml', { https: exchangeTls, http, submission: closed });
     const run = await runCliAsync(['scan', '-t', file, '--from', 'client']);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^positive control: 3 of 3 checks got an answer \(client\.https:127\.0\.0\.1:\d+\/tcp, /m);
     expect(run.stdout).toContain('client -> mailbox 127.0.0.1\n');
     expect(run.stdout).toMatch(/^ {2}DOWN +\d+\/tcp +client\.smtp-submission +required +closed /m);
     expect(run.stdout).toContain('summary: 3 checks: 1 down, 2 warn\n');
+    expect(run.stdout).toMatch(/^ {2}WARN +\d+\/tcp +client\.https +required +open /m);
   });
 
   test('exit 2: a bad topology or a bad vantage is one line, no stack', () => {

@@ -79,13 +79,13 @@ describe('service checkers inside the probe engine', () => {
     });
   });
 
-  test('a hostile server is one attempt: open, with its failure as a fact, judged warn', async () => {
+  test('a hostile server is one attempt: open, with its failure as a fact, judged down (the dialogue cannot complete)', async () => {
     const mute = check(await startRawServer((socket) => socket.write('220 mute.example.test ESMTP\r\n')), 'smtp', 25);
     const probers = { ...defaultProbers(ENGINE), ...serviceProbers({ phaseTimeoutMs: 500 }) };
     const run = await runEngine([mute], ENGINE, probers);
     const [only] = run.observations;
     expect(only?.observation).toMatchObject({ state: 'open', attempts: 1, error: 'timed out waiting for the EHLO reply after 500 ms' });
     const findings = serviceFindings(mute, only!.observation, { certWarnDays: 30, certCritDays: 14, now: new Date() });
-    expect(judge(mute, only!.observation, findings).verdict).toBe('warn');
+    expect(judge(mute, only!.observation, findings).verdict).toBe('down');
   });
 });

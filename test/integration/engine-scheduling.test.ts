@@ -88,7 +88,11 @@ describe('engine: deadline and cancellation', () => {
     expect(run.partial).toBe(true);
     expect(run.observations).toHaveLength(12);
     expect(new Set(run.observations.map(({ check }) => check.id))).toEqual(new Set(checks.map((check) => check.id)));
-    for (const { observation } of run.observations) expect(observation).toMatchObject({ state: 'error', error: 'not probed: scan cut short (deadline)' });
+    for (const { observation } of run.observations) {
+      expect(observation.state).toBe('error');
+      // Sent and silent so far, or never sent: unfinished either way.
+      expect(observation.error).toBe(observation.attempts > 0 ? 'sent, but the scan was cut short (deadline) before an answer' : 'not probed: scan cut short (deadline)');
+    }
     expect(run.couldNotScan).toBe('scan cut short (deadline) before any probe got an answer');
   });
 
@@ -109,7 +113,7 @@ describe('engine: deadline and cancellation', () => {
     expect(run.partial).toBe(true);
     expect(run.observations.map(({ observation }) => [observation.state, observation.error])).toEqual([
       ['open', undefined],
-      ['error', 'not probed: scan cut short (SIGINT)'],
+      ['error', 'sent, but the scan was cut short (SIGINT) before an answer'],
       ['error', 'not probed: scan cut short (SIGINT)'],
       ['error', 'not probed: scan cut short (SIGINT)'],
     ]);

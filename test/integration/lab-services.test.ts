@@ -7,6 +7,7 @@ import { request as httpRequest } from 'node:http';
 import DNS from 'dns2';
 import { parse } from 'yaml';
 import { makeCertificate } from '../../src/lab/certificate.js';
+import { INTERCEPTOR_CA } from '../../src/lab/host-services.js';
 import { startLineService } from '../../src/lab/line-service.js';
 import { pop3Service } from '../../src/lab/pop3-service.js';
 import { startLab, type RunningLab } from '../../src/lab/lab.js';
@@ -99,19 +100,33 @@ afterAll(async () => {
 
 describe('lab SMTP', () => {
   test('port 25 greets like Exchange, offers STARTTLS, and drops it after TLS', async () => {
-    const smtp = await dial('mbx01.contoso.lab', 'smtp');
+    const smtp = await dial('mbx02.contoso.lab', 'smtp');
     const [greeting] = await smtp.until(/^220 /);
-    expect(greeting).toMatch(/^220 mbx01\.contoso\.lab Microsoft ESMTP MAIL Service ready at /);
+    expect(greeting).toMatch(/^220 mbx02\.contoso\.lab Microsoft ESMTP MAIL Service ready at /);
     smtp.send('EHLO scanner');
     const before = await smtp.until(/^250 /);
     expect(before).toContain('250-STARTTLS');
     expect(before).toContain('250-AUTH NTLM');
     smtp.send('STARTTLS');
     expect(await smtp.until(/^220 /)).toEqual(['220 2.0.0 SMTP server ready']);
-    await smtp.startTls('mbx01.contoso.lab');
+    await smtp.startTls('mbx02.contoso.lab');
     smtp.send('EHLO scanner');
     const after = await smtp.until(/^250 /);
     expect(after.some((line) => line.includes('STARTTLS'))).toBe(false);
+    smtp.send('QUIT');
+    expect(await smtp.until(/^221 /)).toEqual(['221 2.0.0 Service closing transmission channel']);
+  });
+
+  test('the fault: an inspecting firewall in front of mbx01:25 masks the banner and keywords and refuses STARTTLS', async () => {
+    const smtp = await dial('mbx01.contoso.lab', 'smtp');
+    const [greeting] = await smtp.until(/^220 /);
+    expect(greeting).toMatch(/^220 \*{20,}$/);
+    smtp.send('EHLO scanner');
+    const ehlo = await smtp.until(/^250 /);
+    expect(ehlo).toEqual(expect.arrayContaining(['250-SIZE 37748736', '250-XXXXXXXA', '250-XXXXXXXXXXXXXX', '250-AUTH NTLM', '250 XXXXX']));
+    expect(ehlo[0]).toMatch(/^250-mbx01\.contoso\.lab Hello/);
+    smtp.send('STARTTLS');
+    expect(await smtp.until(/^500 /)).toEqual(['500 5.5.1 Command unrecognized']);
     smtp.send('QUIT');
     expect(await smtp.until(/^221 /)).toEqual(['221 2.0.0 Service closing transmission channel']);
   });
@@ -208,13 +223,32 @@ describe('lab web', () => {
   });
 
   test('every host certificate chains to the lab root and names the host address', async () => {
-    const https = connectTls({ host: '127.0.0.2', port: portOf('mbx01.contoso.lab', 'https'), ca: [lab.authority], servername: 'mbx01.contoso.lab' });
+    const https = connectTls({ host: '127.0.0.3', port: portOf('mbx02.contoso.lab', 'https'), ca: [lab.authority], servername: 'mbx02.contoso.lab' });
     await new Promise((resolve, reject) => {
       https.once('secureConnect', resolve);
       https.once('error', reject);
     });
     expect(https.authorized).toBe(true);
     expect(https.getPeerCertificate().issuer.CN).toBe('contoso lab root');
+    https.destroy();
+  });
+
+  test('the fault: a TLS-intercepting proxy answers for mbx01:443 with its own CA, and passes the requests on', async () => {
+    const https = connectTls({ host: '127.0.0.2', port: portOf('mbx01.contoso.lab', 'https'), ca: [lab.authority], servername: 'mbx01.contoso.lab', rejectUnauthorized: false });
+    await new Promise((resolve, reject) => {
+      https.once('secureConnect', resolve);
+      https.once('error', reject);
+    });
+    expect(https.authorized).toBe(false);
+    expect(https.getPeerCertificate().issuer.CN).toBe(INTERCEPTOR_CA);
+    https.write('GET /owa HTTP/1.1\r\nHost: mbx01.contoso.lab\r\nConnection: close\r\n\r\n');
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      https.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      https.on('end', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 302 /);
+    expect(answer).toMatch(/X-FEServer: MBX01/i);
     https.destroy();
   });
 });

@@ -90,3 +90,99 @@ describe('judge: what was not probed', () => {
     expect(judge(check('required'), { state: 'error', attempts: 1, error: 'EPERM' }).why).toBe('x required: error: EPERM');
   });
 });
+
+describe('judge: a required service that answers but does not work is down', () => {
+  const serviceCheck = (expectation: Expectation, role: Check['destination']['role'] = 'mailbox'): Check => ({
+    ...check(expectation),
+    probe: 'smtp',
+    destination: { role, host: 'h', lookup: 'name' },
+  });
+  const open = { state: 'open' as const, attempts: 1 };
+  const critical = (id: string) => ({ id, severity: 'critical' as const, message: id });
+
+  test.each(['tls.handshake-failed', 'smtp.greeting-unavailable', 'smtp.greeting-refused', 'smtp.greeting-unexpected', 'smtp.connection-reset', 'smtp.timeout', 'smtp.malformed-reply', 'imap.greeting-refused', 'pop3.connection-closed'])(
+    '%s on a required flow -> down, naming the finding',
+    (id) => {
+      const j = judge(serviceCheck('required'), open, [critical(id)]);
+      expect(j.verdict).toBe('down');
+      expect(j.why).toContain(`the service answers but does not work: ${id}`);
+    },
+  );
+
+  test('a working service with a problem stays warn (expiring certificate, LOGIN before TLS, legacy TLS)', () => {
+    for (const id of ['tls.expiring', 'smtp.basic-auth-before-tls', 'tls.legacy-protocol', 'smtp.starttls-failed']) {
+      expect(judge(serviceCheck('required'), open, [critical(id)]).verdict).toBe('warn');
+    }
+  });
+
+  test('an optional flow is warn, a forbidden one exposed, and an Internet host refusing us is not our service down', () => {
+    expect(judge(serviceCheck('optional'), open, [critical('tls.handshake-failed')]).verdict).toBe('warn');
+    expect(judge(serviceCheck('forbidden'), open, [critical('smtp.greeting-refused')]).verdict).toBe('exposed');
+    expect(judge(serviceCheck('required', 'internet'), open, [critical('smtp.greeting-refused')]).verdict).toBe('warn');
+  });
+
+  test('a dialogue the scan aborted is not a broken service', () => {
+    expect(judge(serviceCheck('required'), open, [{ id: 'smtp.aborted', severity: 'info', message: 'aborted' }]).verdict).toBe('pass');
+  });
+});
+
+describe('judge: open proxy detection against hosts the organization does not control', () => {
+  const proxyCheck = (answersEveryPort?: boolean): Check => ({
+    ...check('required', false),
+    destination: { role: 'internet', host: 'mx.example.org', lookup: 'name', ...(answersEveryPort ? { answersEveryPort } : {}) },
+  });
+
+  test('silence from an ordinary Internet host is inconclusive, and says how to make it conclusive', () => {
+    const j = judge(proxyCheck(), { state: 'filtered', attempts: 2 });
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.why).toContain('internet.responders');
+  });
+
+  test('silence from a declared every-port responder is a fail; a refusal or an answer passes either way', () => {
+    expect(judge(proxyCheck(true), { state: 'filtered', attempts: 2 }).verdict).toBe('fail');
+    expect(judge(proxyCheck(), { state: 'closed', attempts: 1 }).verdict).toBe('pass');
+    expect(judge(proxyCheck(), { state: 'open', attempts: 1 }).verdict).toBe('pass');
+  });
+
+  test('outbound SMTP to an Internet MX still fails on silence: a mail host must listen', () => {
+    const smtp: Check = { ...check('required'), destination: { role: 'internet', host: 'mx.example.org', lookup: 'mx' } };
+    expect(judge(smtp, { state: 'filtered', attempts: 2 }).verdict).toBe('fail');
+  });
+});
+
+describe('judge: a check the scan cut before its service answered', () => {
+  const aborted = { phase: 'greeting', reason: 'aborted' as const, message: 'aborted during the greeting' };
+  const serviceCheck = (expectation: Expectation = 'required'): Check => ({ ...check(expectation), probe: 'smtp' });
+
+  test('SMTP connected, the greeting never came: inconclusive, not pass', () => {
+    const service = { kind: 'smtp', dialogue: [], failure: aborted };
+    const j = judge(serviceCheck(), { state: 'open', attempts: 1, service }, [{ id: 'smtp.aborted', severity: 'info', message: 'aborted' }]);
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.why).toContain('cut short before the service answered');
+  });
+
+  test('LDAPS whose handshake the cut stopped: inconclusive, not warn', () => {
+    const service = { kind: 'ldaps', handshake: 'failed', hostName: 'h', failure: { ...aborted, phase: 'TLS handshake' } };
+    const j = judge(serviceCheck(), { state: 'open', attempts: 1, service }, [{ id: 'tls.handshake-failed', severity: 'critical', message: 'x' }]);
+    expect(j.verdict).toBe('inconclusive');
+  });
+
+  test('a service that had answered before the cut is judged on what it said; a forbidden port that connected is exposed', () => {
+    const service = { kind: 'smtp', dialogue: [{ from: 'server', text: '220 h ESMTP' }], failure: aborted };
+    expect(judge(serviceCheck(), { state: 'open', attempts: 1, service }).verdict).toBe('pass');
+    const silent = { kind: 'smtp', dialogue: [], failure: aborted };
+    expect(judge(serviceCheck('forbidden'), { state: 'open', attempts: 1, service: silent }).verdict).toBe('exposed');
+  });
+
+  test('a session limit (the server too slow) is not a cut: it stays the service\'s fault', () => {
+    const service = { kind: 'smtp', dialogue: [], failure: { phase: 'session', reason: 'timeout' as const, message: 'session limit' } };
+    const j = judge(serviceCheck(), { state: 'open', attempts: 1, service }, [{ id: 'smtp.timeout', severity: 'critical', message: 'x' }]);
+    expect(j.verdict).toBe('down');
+  });
+
+  test('a UDP probe that was sent and cut says so, never "not probed"', () => {
+    const j = judge({ ...check('required'), transport: 'udp', probe: 'dns' }, { state: 'open|filtered', attempts: 1, error: 'sent, but the scan was cut short (deadline) before an answer' });
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.why).toBe('x required: sent, but the scan was cut short (deadline) before an answer');
+  });
+});

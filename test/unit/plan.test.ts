@@ -224,3 +224,24 @@ describe('plan: checks carry their contract', () => {
     expect(plan(MODEL, EDGE, { role: 'internet' })).toEqual(plan(MODEL, EDGE, { role: 'internet' }));
   });
 });
+
+describe('plan: a declared every-port responder for open proxy detection', () => {
+  const withResponder: Topology = { ...EDGE, responders: [host('198.18.9.9', { address: '198.18.9.9' })] };
+
+  test('the open proxy checks go to the responder only, marked as answering on every port; outbound SMTP keeps the MX', () => {
+    const checks = plan(MODEL, withResponder, { role: 'edge', host: 'edge01.contoso.com' }).checks;
+    const proxy = checks.filter((c) => c.flow === 'edge.open-proxy');
+    expect(proxy.map((c) => `${c.destination.host}:${c.port}`).sort()).toEqual(
+      ['1080', '1081', '23', '3128', '6588', '80'].map((p) => `198.18.9.9:${p}`).sort(),
+    );
+    for (const c of proxy) expect(c.destination).toEqual({ role: 'internet', host: '198.18.9.9', lookup: 'address', answersEveryPort: true });
+    const outbound = checks.filter((c) => c.flow === 'edge.outbound');
+    expect(outbound.map((c) => c.destination)).toEqual([{ role: 'internet', host: 'example.org', lookup: 'mx' }]);
+  });
+
+  test('without one, open proxy checks go to the MX domain and carry no such mark', () => {
+    const proxy = plan(MODEL, EDGE, { role: 'edge' }).checks.filter((c) => c.flow === 'edge.open-proxy');
+    expect(proxy.length).toBe(6);
+    for (const c of proxy) expect(c.destination.answersEveryPort).toBeUndefined();
+  });
+});

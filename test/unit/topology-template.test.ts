@@ -29,3 +29,16 @@ describe('the init template', () => {
     for (const address of addresses) expect(address).toMatch(/^198\.1[89]\./);
   });
 });
+
+describe('the init --edge template: every-port responders', () => {
+  test('names internet.responders in a comment that, uncommented, validates', () => {
+    const text = renderTemplate({ edge: true });
+    expect(text).toMatch(/^ {2}# responders: \[198\.18\.9\.9\] +# hosts that answer on every TCP port/m);
+    const topology = parseTopology(text.replace('  # responders:', '  responders:'), 'topology.yaml');
+    expect(topology.responders).toEqual([{ name: '198.18.9.9', address: '198.18.9.9', ports: {}, edgeSync: false }]);
+  });
+
+  test('the template without Edge has no open proxy checks, so no responders', () => {
+    expect(renderTemplate({ edge: false })).not.toContain('responders');
+  });
+});

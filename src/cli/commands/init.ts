@@ -1,26 +1,12 @@
-import { stat, writeFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
-import { systemErrorText } from '../../topology/input-file.js';
 import { renderTemplate } from '../../topology/template.js';
 import { UsageError } from '../errors.js';
-import { writeAtomic } from '../output.js';
+import { writeOutput } from '../output.js';
 
 interface Args {
   edge: boolean;
   out?: string;
   force?: boolean;
-}
-
-async function writeTemplate(file: string, text: string, force: boolean): Promise<void> {
-  const cannot = (error: unknown) => new UsageError(`cannot write ${file}: ${systemErrorText(error)}`);
-  const info = await stat(file).catch(() => undefined);
-  if (info?.isDirectory()) throw new UsageError(`cannot write ${file}: is a directory`);
-  if (force) return writeAtomic(file, text).catch((error: unknown) => Promise.reject(cannot(error)));
-  // 'wx' fails if the file exists, even one created since the stat above.
-  return writeFile(file, text, { flag: 'wx' }).catch((error: unknown) => {
-    const exists = (error as { code?: unknown }).code === 'EEXIST';
-    throw exists ? new UsageError(`${file} already exists (use --force to overwrite it)`) : cannot(error);
-  });
 }
 
 export const initCommand: CommandModule<object, Args> = {
@@ -39,7 +25,7 @@ export const initCommand: CommandModule<object, Args> = {
       return;
     }
     if (args.out === '') throw new UsageError('--out needs a file name');
-    await writeTemplate(args.out, text, args.force === true);
+    await writeOutput(args.out, text, { exclusive: args.force !== true });
     process.stdout.write(`wrote ${args.out}: edit it, then check it with exchange-ports plan -t ${args.out} --from ${args.edge ? 'edge' : 'mailbox'}\n`);
   },
 };

@@ -10,10 +10,10 @@ import { FINDING_DEFAULTS } from '../../verdict/findings/index.js';
 import type { ScanResult } from '../../verdict/types.js';
 import { ENGINE_ARG_DEFAULTS, toEngineOptions } from '../engine-options.js';
 import { UsageError } from '../errors.js';
-import { emitReports, reportOptions, screenFormat, type ReportArgs } from '../report-options.js';
+import { prepareReports, reportOptions, screenFormat, type ReportArgs } from '../report-options.js';
 import { scanTopology } from '../run-scan.js';
 import { toServiceSetup } from '../service-options.js';
-import { trapSignals } from '../signals.js';
+import { takeSignalTrap } from '../signals.js';
 import { TOOL } from '../version.js';
 
 interface Args extends ReportArgs {
@@ -26,8 +26,8 @@ const LAB_DEADLINE_SECONDS = 8;
 const LAB_SERVICE_TIMEOUT_MS = 3000;
 
 async function untilSignal(): Promise<void> {
-  const trap = trapSignals();
-  await once(trap.signal, 'abort');
+  const trap = takeSignalTrap();
+  if (!trap.signal.aborted) await once(trap.signal, 'abort');
   trap.dispose();
 }
 
@@ -58,6 +58,7 @@ export const labCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     if (args['standard-ports'] && process.getuid?.() !== 0) throw new UsageError('lab: --standard-ports needs root');
     const onScreen = screenFormat(args);
+    const reports = await prepareReports(args);
     const lab = await startLab(contoso(loopbackAddresses()), { standardPorts: args['standard-ports'] });
     try {
       if (!args.scan) {
@@ -65,7 +66,7 @@ export const labCommand: CommandModule<object, Args> = {
         await untilSignal();
         return;
       }
-      const trap = trapSignals();
+      const trap = takeSignalTrap();
       try {
         const results = await scanLab(lab, trap.signal);
         const merged = mergeResults(
@@ -74,7 +75,7 @@ export const labCommand: CommandModule<object, Args> = {
         );
         // Table and markdown are read by people: they learn first what the lab has in it.
         if (onScreen === 'table' || onScreen === 'markdown') process.stdout.write(`${labFaults(lab.organization).join('\n')}\n\n`);
-        const code = await emitReports(merged, args);
+        const code = await reports.emit(merged);
         process.exitCode = trap.exitCode() ?? code;
       } finally {
         trap.dispose();

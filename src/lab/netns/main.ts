@@ -10,7 +10,7 @@ if (process.getuid?.() !== 0) {
   process.exitCode = 2;
 } else {
   const edge = !process.argv.includes('--no-edge');
-  const lab = await startNetnsLab({ edge });
+  const lab = await startNetnsLab({ edge, middleboxes: process.argv.includes('--middleboxes') });
   try {
     const bin = new URL('../../../bin/exchange-ports.js', import.meta.url).pathname;
     const lines = [

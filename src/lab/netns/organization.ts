@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,8 @@ import { makeCertificate } from '../certificate.js';
 import { topologyYaml } from '../topology-file.js';
 import { mustRun, runCommand, type CommandResult } from './command.js';
 import { DAEMON_NAMES, installed, type Daemon } from './daemons.js';
-import { startServices, stopChild } from './processes.js';
+import { projectRoot, startServices, stopChild, waitForReady } from './processes.js';
+import { INTERCEPTOR_CA } from '../host-services.js';
 import { allowRules, nftRuleset, type AllowRule } from './firewall.js';
 
 /**
@@ -32,6 +33,9 @@ const SCANNER = '198.19.1.100';
 const GATEWAY = '198.19.0.1';
 const INTERNET = '198.19.1.0/24';
 const PREFIX = 'xpl-';
+/** Where the firewall namespace's middleboxes listen (nftables redirects their paths there). */
+const INSPECT_PORT = 10025;
+const INTERCEPT_PORT = 10443;
 
 export interface Vantage {
   readonly namespace: string;
@@ -63,6 +67,28 @@ export interface NetnsLabOptions {
   readonly model?: Model;
   /** Debian daemons to run instead of the lab's own services; default: every one installed. */
   readonly daemons?: readonly Daemon[];
+  /**
+   * The middlebox faults, in the firewall namespace: ESMTP inspection on Edge -> mbx01:25, and
+   * TLS interception on Internet -> mbx02:443 (the mailbox vantage, mbx01, sees mbx02's own).
+   */
+  readonly middleboxes?: boolean;
+  /** Namespace names start with this (default `xpl-`). */
+  readonly prefix?: string;
+}
+
+/** nftables redirects of the middlebox paths to the firewall namespace's own ports. */
+function middleboxRedirects(): string {
+  const { edge01, mbx01, mbx02 } = NETNS_ADDRESSES;
+  return [
+    'table ip exchange_ports_middleboxes {',
+    '  chain prerouting {',
+    '    type nat hook prerouting priority dstnat;',
+    `    ip saddr ${edge01} ip daddr ${mbx01} tcp dport 25 redirect to :${INSPECT_PORT} comment "ESMTP inspection"`,
+    `    ip saddr ${INTERNET} ip daddr ${mbx02} tcp dport 443 redirect to :${INTERCEPT_PORT} comment "TLS interception"`,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
 }
 
 const ip = (...args: string[]) => mustRun('ip', args);
@@ -76,12 +102,13 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Removes `xpl-*` namespaces left by a lab whose process is gone (the pid is in the name). */
-export async function removeStaleNamespaces(): Promise<string[]> {
+/** Removes `xpl-*` (or `prefix*`) namespaces left by a lab whose process is gone (the pid is in the name). */
+export async function removeStaleNamespaces(prefix = PREFIX): Promise<string[]> {
   const listing = await mustRun('ip', ['netns', 'list']);
   const removed: string[] = [];
   for (const name of listing.split('\n').map((line) => line.split(' ')[0] ?? '')) {
-    const owner = /^xpl-([0-9a-z]+)-[0-9a-z]+-/.exec(name)?.[1];
+    if (!name.startsWith(prefix)) continue;
+    const owner = /^([0-9a-z]+)-[0-9a-z]+-/.exec(name.slice(prefix.length))?.[1];
     if (!owner || alive(parseInt(owner, 36))) continue;
     await removeNamespace(name);
     removed.push(name);
@@ -113,14 +140,15 @@ function roleAddresses(organization: LabOrganization): Partial<Record<Role, stri
 
 /** Builds the namespaces, starts every host's services, and loads the correct firewall. */
 export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab> {
-  await removeStaleNamespaces();
+  const prefix = options.prefix ?? PREFIX;
+  await removeStaleNamespaces(prefix);
   const tag = `${process.pid.toString(36)}-${randomBytes(2).toString('hex')}`;
   const organization = healthyContoso(NETNS_ADDRESSES, { edge: options.edge });
   const namespaces: string[] = [];
   const children: ChildProcess[] = [];
   const daemons = options.daemons ?? DAEMON_NAMES.filter(installed);
   const directory = await mkdtemp(join(tmpdir(), 'xpl-'));
-  const namespaceOf = (short: string) => `${PREFIX}${tag}-${short}`;
+  const namespaceOf = (short: string) => `${prefix}${tag}-${short}`;
   const firewallNamespace = namespaceOf('fw');
   const scannerNamespace = namespaceOf('inet');
 
@@ -164,7 +192,8 @@ export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab>
     runCommand('ip', ['netns', 'exec', namespace, file, ...args]);
 
   const setFirewall = async (rules: readonly AllowRule[]) => {
-    await mustRun('ip', ['netns', 'exec', firewallNamespace, 'nft', '-f', '-'], nftRuleset(rules, [INTERNET]));
+    const redirects = options.middleboxes ? middleboxRedirects() : '';
+    await mustRun('ip', ['netns', 'exec', firewallNamespace, 'nft', '-f', '-'], nftRuleset(rules, [INTERNET]) + redirects);
   };
 
   const model = options.model ?? MODEL;
@@ -187,6 +216,8 @@ export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab>
     await writeFile(authorityFile, authority.cert);
     await startServices({ organization, directory, authority, daemons, namespaceOf: (host) => hostNamespaces.get(host.name) ?? '', children, stops });
 
+    if (options.middleboxes) await startMiddleboxes(firewallNamespace, directory, children);
+
     const topologyFile = join(directory, 'topology.yaml');
     await writeFile(topologyFile, topologyYaml(organization, new Map()));
 
@@ -203,4 +234,24 @@ export async function startNetnsLab(options: NetnsLabOptions): Promise<NetnsLab>
     await destroy();
     throw error;
   }
+}
+
+/** The two middlebox processes in the firewall namespace; resolves once both listen. */
+async function startMiddleboxes(namespace: string, directory: string, children: ChildProcess[]): Promise<void> {
+  const inspectionCa = makeCertificate({ commonName: INTERCEPTOR_CA, altNames: [], validDays: 365, authority: true });
+  const forged = makeCertificate({ commonName: 'mbx02.contoso.lab', altNames: ['mbx02.contoso.lab', NETNS_ADDRESSES.mbx02], validDays: 365 }, inspectionCa);
+  const keyPairFile = join(directory, 'interceptor.json');
+  await writeFile(keyPairFile, JSON.stringify(forged), { mode: 0o600 });
+  const script = join(projectRoot(), 'dist', 'lab', 'netns', 'serve-middlebox.js');
+  const runs = [
+    ['inspect', `${INSPECT_PORT}`, NETNS_ADDRESSES.mbx01, '25'],
+    ['intercept', `${INTERCEPT_PORT}`, NETNS_ADDRESSES.mbx02, '443', keyPairFile],
+  ];
+  await Promise.all(
+    runs.map((args) => {
+      const child = spawn('ip', ['netns', 'exec', namespace, process.execPath, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      return waitForReady(child, `middlebox ${args[0]}`, /^ready$/m);
+    }),
+  );
 }

@@ -8,7 +8,7 @@ import type { LabHost, LabOrganization } from '../organization.js';
 import { runCommand } from './command.js';
 import { prepare, replaces, type Daemon, type Launch } from './daemons.js';
 
-function projectRoot(): string {
+export function projectRoot(): string {
   let directory = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(directory, 'package.json'))) {
     const parent = dirname(directory);
@@ -32,7 +32,7 @@ async function waitForListening(namespace: string, address: string, port: number
   throw new Error(`${what}: not listening on ${address}:${port} after 10 s`);
 }
 
-function waitForReady(child: ChildProcess, what: string, ready: RegExp): Promise<void> {
+export function waitForReady(child: ChildProcess, what: string, ready: RegExp): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`${what}: not ready after 10 s: ${output}`)), 10_000);

@@ -16,7 +16,7 @@ export function finding(id: string, severity: Severity, message: string): Findin
   return { id, severity, message };
 }
 
-const FAILURE_IDS: Readonly<Record<DialogueFailure['reason'], string>> = {
+export const FAILURE_IDS: Readonly<Record<DialogueFailure['reason'], string>> = {
   timeout: 'timeout',
   closed: 'connection-closed',
   reset: 'connection-reset',

@@ -1,0 +1,43 @@
+import { createSocket } from 'node:dgram';
+import { isIP } from 'node:net';
+import { releaseUdp } from './release.js';
+import { errorCode } from './socket-errors.js';
+
+/**
+ * Errors this machine raises itself, before a packet leaves: no route in its own table, its
+ * own firewall, an address it does not have. They say nothing about the network.
+ */
+const LOCAL_CODES: Readonly<Record<string, string>> = {
+  ENETUNREACH: 'no route to it from this machine',
+  EHOSTUNREACH: 'no route to it from this machine',
+  EACCES: "refused by this machine's firewall",
+  EPERM: "refused by this machine's firewall",
+  EADDRNOTAVAIL: 'no local address to send from',
+};
+
+/** The words for a local error, or undefined when the code is not one this machine raises. */
+export function localReason(code: string | undefined): string | undefined {
+  return code ? LOCAL_CODES[code] : undefined;
+}
+
+/**
+ * Whether this machine has a route to `address`: connecting a UDP socket looks the route up
+ * and sends nothing. Resolves with the error code when there is none, undefined when there is.
+ * Tells a TCP connect's ENETUNREACH raised here from one a router's ICMP caused.
+ */
+export function missingRoute(address: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = createSocket(isIP(address) === 6 ? 'udp6' : 'udp4');
+    const done = (code: string | undefined): void => {
+      releaseUdp(socket);
+      resolve(code);
+    };
+    socket.on('error', (error) => done(errorCode(error) ?? 'EINVAL'));
+    try {
+      // Port 9 (discard): any port does, nothing is sent.
+      socket.connect(9, address, (error?: Error) => done(error ? (errorCode(error) ?? 'EINVAL') : undefined));
+    } catch (error) {
+      done(errorCode(error) ?? 'EINVAL');
+    }
+  });
+}

@@ -1,0 +1,58 @@
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { scanTopology } from '../../src/cli/run-scan.js';
+import { ENGINE_ARG_DEFAULTS, toEngineOptions } from '../../src/cli/engine-options.js';
+import { serviceProbers } from '../../src/probe/service-probers.js';
+import { serviceFindings } from '../../src/verdict/findings/index.js';
+import { startRawServer, type Running } from '../helpers/servers.js';
+import { host, topology } from '../helpers/topologies.js';
+
+/** Servers that accept and then say nothing: only the deadline ends their checks. */
+describe('--deadline cuts service checks whose server stays silent after connecting', () => {
+  const running: Running[] = [];
+  let udp: UdpSocket;
+  let smtpPort: number;
+  let ldapsPort: number;
+  let dnsPort: number;
+
+  beforeAll(async () => {
+    for (let i = 0; i < 2; i++) running.push(await startRawServer(() => undefined));
+    [smtpPort, ldapsPort] = running.map((r) => r.port) as [number, number];
+    udp = createSocket('udp4');
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+    dnsPort = udp.address().port;
+  });
+
+  afterAll(async () => {
+    await Promise.all(running.map((r) => r.close()));
+    udp.close();
+  });
+
+  test('SMTP and LDAPS are inconclusive (not PASS, not WARN), the scan partial, and the sent UDP DNS query is not "not probed"', async () => {
+    const org = topology(
+      { edge: true },
+      {
+        mailbox: [host('mbx01.lab.test', { address: '127.0.0.2' })],
+        edge: [host('edge01.lab.test', { address: '127.0.0.1', ports: { smtp: smtpPort, edgesync: ldapsPort } })],
+        dns: [host('127.0.0.1', { address: '127.0.0.1', ports: { dns: dnsPort } })],
+      },
+    );
+    const engine = toEngineOptions({ ...ENGINE_ARG_DEFAULTS, timeout: 5000, deadline: 1, quiet: true });
+    const result = await scanTopology(org, { role: 'mailbox', host: 'mbx01.lab.test' }, {
+      engine,
+      probers: serviceProbers({ phaseTimeoutMs: 10_000, legacyTls: false }),
+      findings: (check, observation) => serviceFindings(check, observation, { certWarnDays: 30, certCritDays: 14, now: new Date() }),
+    });
+    expect(result.partial).toBe(true);
+    const smtp = result.checks.find((c) => c.flow === 'edge.from-internal');
+    expect(smtp?.observed.state).toBe('open');
+    expect(smtp?.verdict).toBe('inconclusive');
+    expect(smtp?.why).toContain('cut short before the service answered');
+    const ldaps = result.checks.find((c) => c.flow === 'edge.edgesync');
+    expect(ldaps?.verdict).toBe('inconclusive');
+    const udpDns = result.checks.find((c) => c.flow === 'mail.dns' && c.transport === 'udp');
+    expect(udpDns?.observed.attempts).toBeGreaterThan(0);
+    expect(udpDns?.observed.error).not.toMatch(/^not probed/);
+    expect(udpDns?.why).not.toContain('not probed');
+    expect(udpDns?.verdict).toBe('inconclusive');
+  });
+});
