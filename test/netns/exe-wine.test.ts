@@ -153,7 +153,9 @@ whenRoot(() => {
       const [exe, node] = await both({ args, cwd: labDir });
       expect(exe.stderr).toBe('');
       expect(exe.code).toBe(node.code);
-      const withoutTimes = (run: Run): unknown => JSON.parse(run.stdout.replace(/"(rttMs|elapsedMs|ms|durationMs)": [\d.]+/g, '"$1": 0'));
+      // The lab's greeting carries the time, as Exchange's does.
+      const withoutTimes = (run: Run): unknown =>
+        JSON.parse(run.stdout.replace(/"(rttMs|elapsedMs|ms|durationMs)": [\d.]+/g, '"$1": 0').replace(/ready at [^"]+/g, 'ready at (time)'));
       expect(withoutTimes(exe)).toEqual(withoutTimes(node));
       expect(exe.stdout).toContain('STARTTLS');
     }, 60_000);
@@ -169,7 +171,7 @@ whenRoot(() => {
       const exeResult = JSON.parse(readFileSync(join(scratch, `${which}-cut.json`), 'utf8')) as ResultJson;
       const nodeResult = JSON.parse(readFileSync(join(scratch, 'node-cut.json'), 'utf8')) as ResultJson;
       expect(exeResult.partial).toBe(true);
-      expect(exeResult.checks.find((c) => c.id.includes(`:${SILENT_DNS_PORT}/udp`))?.observed.error).toBe('not probed: scan cut short (SIGINT)');
+      expect(exeResult.checks.find((c) => c.id.includes(`:${SILENT_DNS_PORT}/udp`))?.observed.error).toMatch(/cut short \(SIGINT\)/);
       expect(verdicts(exeResult)).toEqual(verdicts(nodeResult));
     }, 90_000);
   });
