@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-import { trapSignalsEarly } from '../dist/cli/signals.js';
-
-// Before the rest of the tool loads: a signal in that moment still gets a scan's partial result.
-trapSignalsEarly();
-const { main } = await import('../dist/cli/main.js');
-await main(process.argv.slice(2));
+// The single-file build (npm run build): one file to open, so the CLI starts fast and under a
+// small open-file limit (ulimit -n 64), where dist/cli/'s many modules could not all be opened.
+import '../dist/exchange-ports.mjs';

@@ -1,22 +1,39 @@
 import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { isKnownError, UsageError } from './errors.js';
-import { diffCommand } from './commands/diff.js';
-import { initCommand } from './commands/init.js';
-import { labCommand } from './commands/lab.js';
-import { mergeCommand } from './commands/merge.js';
-import { planCommand } from './commands/plan.js';
-import { portsCommand } from './commands/ports.js';
-import { reportCommand } from './commands/report.js';
-import { scanCommand } from './commands/scan.js';
-import { smtpCommand } from './commands/smtp.js';
 import { sanitize } from '../report/sanitize.js';
 import { keepRawNumbers } from './numbers.js';
-import { nagiosUsageError, OutputErrors } from './report-options.js';
 import { releaseEarlyTrap } from './signals.js';
 import { TOOL } from './version.js';
 
-const commands: CommandModule<any, any>[] = [portsCommand, initCommand, planCommand, scanCommand, reportCommand, diffCommand, mergeCommand, smtpCommand, labCommand];
+type Command = CommandModule<any, any>;
+
+/**
+ * Each command is loaded only when it runs (or when yargs must list them all): `--version`,
+ * `plan` or `init` then start without evaluating the probe engine, the lab or every formatter.
+ * The order is the order of `--help`.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  ports: async () => (await import('./commands/ports.js')).portsCommand,
+  init: async () => (await import('./commands/init.js')).initCommand,
+  plan: async () => (await import('./commands/plan.js')).planCommand,
+  scan: async () => (await import('./commands/scan.js')).scanCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  diff: async () => (await import('./commands/diff.js')).diffCommand,
+  merge: async () => (await import('./commands/merge.js')).mergeCommand,
+  smtp: async () => (await import('./commands/smtp.js')).smtpCommand,
+  lab: async () => (await import('./commands/lab.js')).labCommand,
+};
+
+/**
+ * The commands a run needs: the one its first word names, none for a bare `--version`, else all
+ * (`--help`, a typo to suggest a command for, options before the command).
+ */
+export function commandsFor(argv: readonly string[]): string[] {
+  const first = argv[0];
+  if (argv.length === 1 && first === '--version') return [];
+  return first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
+}
 
 /** Commands that keep a signal for a partial result; the others get the default behaviour back. */
 const GRACEFUL = new Set(['scan', 'lab']);
@@ -29,11 +46,12 @@ function printError(message: string): void {
   process.stderr.write(message.split('\n').map((line) => `exchange-ports: ${sanitize(line, { escape: true })}\n`).join(''));
 }
 
-function fail(error: Error, argv: readonly string[]): void {
+async function fail(error: Error, argv: readonly string[]): Promise<void> {
   const { message } = error;
   printError(message);
   // A monitoring system reads stdout and the exit code: a Nagios plugin that cannot run is UNKNOWN.
   // When the report itself reached stdout, its status line stays the only one.
+  const { nagiosUsageError, OutputErrors } = await import('./report-options.js');
   const nagios = nagiosUsageError(argv, message);
   const reported = error instanceof OutputErrors && error.afterReport;
   if (nagios && !reported) process.stdout.write(nagios.stdout);
@@ -67,11 +85,11 @@ export async function main(argv: string[]): Promise<void> {
       if (error) message = error.message;
       throw new UsageError((message ?? 'bad arguments').replace(/\s*\n\s*/g, ' '));
     });
-  for (const command of commands) cli.command(command);
+  for (const name of commandsFor(argv)) cli.command(await COMMANDS[name]!());
   try {
     await cli.parseAsync();
   } catch (error) {
-    if (isKnownError(error)) fail(error, argv);
+    if (isKnownError(error)) await fail(error, argv);
     else {
       const detail = process.env.EXCHANGE_PORTS_DEBUG && error instanceof Error ? `\n${error.stack}` : '';
       printError(`internal error: ${error instanceof Error ? error.message : String(error)}${detail}`);

@@ -13,7 +13,7 @@ export interface Run {
 }
 
 export function requireBuild(): void {
-  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('run `npm run build` first: the CLI tests run the built binary');
+  if (!existsSync(join(ROOT, 'dist/exchange-ports.mjs'))) throw new Error('run `npm run build` first: the CLI tests run the built binary');
 }
 
 /** Runs the built CLI synchronously (for commands that send no packets to servers in this process). */

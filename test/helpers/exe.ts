@@ -1,0 +1,93 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, ROOT, type Run } from './cli.js';
+import { NetnsLab, type Namespace } from './netns-lab.js';
+
+export const WINDOWS_EXE = join(ROOT, 'dist/exe/exchange-ports.exe');
+export const LINUX_EXE = join(ROOT, 'dist/exe/exchange-ports-linux-x64');
+
+/** `npm run build:exe` into `directory` (dist/exe when omitted). CI builds first (.ci/run); a checkout without the files builds here. */
+export function buildExecutables(directory?: string): void {
+  const built = spawnSync(process.execPath, [join(ROOT, 'exe.config.mjs'), ...(directory ? [directory] : [])], { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
+  if (built.status !== 0) throw new Error(`npm run build:exe failed: ${built.stderr}`);
+}
+
+export function ensureExecutables(): void {
+  if (!existsSync(WINDOWS_EXE) || !existsSync(LINUX_EXE)) buildExecutables();
+}
+
+export interface Invocation {
+  args: string[];
+  cwd?: string;
+  /** Sent once `afterMs` has passed. */
+  signal?: NodeJS.Signals;
+  afterMs?: number;
+}
+
+/** One way to start the CLI: the Node build, the Linux executable, or the exe under wine, all inside one namespace. */
+export type Runner = (invocation: Invocation) => Promise<Run>;
+
+/**
+ * Runs `command` inside the namespace with files, not pipes, as its standard streams (wine gives
+ * a Windows program EBADF for a Unix pipe). Killed after 90 s whatever happens.
+ */
+function runInside(namespace: Namespace, command: string[], invocation: Invocation, env: NodeJS.ProcessEnv, scratch: string): Promise<Run> {
+  const stdoutFile = join(scratch, `stdout-${process.hrtime.bigint()}`);
+  const stderrFile = `${stdoutFile}.err`;
+  const stdout = openSync(stdoutFile, 'w');
+  const stderr = openSync(stderrFile, 'w');
+  return new Promise((resolve, reject) => {
+    const child = spawn('ip', ['netns', 'exec', namespace.name, ...command, ...invocation.args], { cwd: invocation.cwd ?? ROOT, env, stdio: ['ignore', stdout, stderr] });
+    const send = invocation.signal ? setTimeout(() => child.kill(invocation.signal), invocation.afterMs ?? 2000) : undefined;
+    const guard = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(send);
+      clearTimeout(guard);
+      closeSync(stdout);
+      closeSync(stderr);
+      const run = { code, stdout: readFileSync(stdoutFile, 'utf8'), stderr: readFileSync(stderrFile, 'utf8') };
+      rmSync(stdoutFile);
+      rmSync(stderrFile);
+      resolve(run);
+    });
+  });
+}
+
+/** A namespace with only loopback, a fresh wine prefix set to Windows 10 in it, and the three ways to run the CLI. */
+export class ExeBox {
+  private constructor(
+    readonly lab: NetnsLab,
+    readonly namespace: Namespace,
+    readonly scratch: string,
+  ) {}
+
+  get wineEnv(): NodeJS.ProcessEnv {
+    return { ...process.env, NO_COLOR: '1', WINEPREFIX: join(this.scratch, 'wine'), WINEDEBUG: '-all' };
+  }
+
+  static async create(): Promise<ExeBox> {
+    const lab = await NetnsLab.create();
+    const namespace = await lab.namespace('exe');
+    const box = new ExeBox(lab, namespace, mkdtempSync(join(tmpdir(), 'xpe-exe-')));
+    // node.exe exits 216 on wine's default Windows 7.
+    for (const command of [['wineboot', '--init'], ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f']]) {
+      const run = await runInside(namespace, ['wine'], { args: command }, box.wineEnv, box.scratch);
+      if (run.code !== 0) throw new Error(`wine ${command.join(' ')}: exit ${run.code}: ${run.stderr}`);
+    }
+    return box;
+  }
+
+  readonly node: Runner = (invocation) => runInside(this.namespace, [process.execPath, BIN], invocation, { ...process.env, NO_COLOR: '1' }, this.scratch);
+  readonly linux: Runner = (invocation) => runInside(this.namespace, [LINUX_EXE], invocation, { ...process.env, NO_COLOR: '1' }, this.scratch);
+  readonly windows: Runner = (invocation) => runInside(this.namespace, ['wine', WINDOWS_EXE], invocation, this.wineEnv, this.scratch);
+
+  async close(): Promise<void> {
+    // Ends this prefix's wineserver and the Windows processes it started (services, wineboot), only.
+    spawnSync('wineserver', ['-k'], { env: this.wineEnv, timeout: 30_000 });
+    await this.lab.destroy();
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
+}
