@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { parse } from 'yaml';
-import { BIN } from '../helpers/cli.js';
+import { BIN, ROOT } from '../helpers/cli.js';
 import type { ScanResult } from '../../src/verdict/types.js';
 
 
@@ -85,16 +87,27 @@ describe('exchange-ports lab', () => {
   }, 20_000);
 
   test('--standard-ports without root is a usage error', async () => {
-    // As root, drop to nobody: the refusal applies to other users.
-    const [file, args] =
-      process.getuid?.() === 0
-        ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'lab', '--standard-ports']]
+    // As root, drop to nobody: the refusal applies to other users. Nobody may not reach the
+    // checkout (it can sit under a 0700 directory), so it runs a copy of the single-file build
+    // from a directory of its own that everyone can read.
+    const root = process.getuid?.() === 0;
+    const dir = mkdtempSync(join(tmpdir(), 'exchange-ports-nobody-'));
+    try {
+      const bundle = join(dir, 'exchange-ports.mjs');
+      copyFileSync(join(ROOT, 'dist', 'exchange-ports.mjs'), bundle);
+      chmodSync(dir, 0o755);
+      chmodSync(bundle, 0o644);
+      const [file, args] = root
+        ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bundle, 'lab', '--standard-ports']]
         : [process.execPath, [BIN, 'lab', '--standard-ports']];
-    const child = spawn(file, args);
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(stderr).toBe('exchange-ports: lab: --standard-ports needs root\n');
-    expect(code).toBe(2);
+      const child = spawn(file, args, { cwd: dir });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(stderr).toBe('exchange-ports: lab: --standard-ports needs root\n');
+      expect(code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
