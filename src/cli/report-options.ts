@@ -177,5 +177,7 @@ export function nagiosUsageError(argv: readonly string[], message: string): { co
   const nagios = argv.some((a, i) => a === '--format=nagios' || (a === '--format' && argv[i + 1] === 'nagios'));
   // Whatever the message quotes (a file's bytes, an alias name) reaches the monitoring system inert and visible.
   const line = sanitize(message.replace(/\|/g, '/').replace(/\s*\n\s*/g, ' '), { escape: true });
-  return nagios ? { code: 3, stdout: `EXCHANGE-PORTS UNKNOWN - ${line}\n` } : undefined;
+  // `smtp` speaks as check_smtp does (`SMTP UNKNOWN - ...`), the rest as the scan's plugin output.
+  const plugin = argv[0] === 'smtp' ? 'SMTP' : 'EXCHANGE-PORTS';
+  return nagios ? { code: 3, stdout: `${plugin} UNKNOWN - ${line}\n` } : undefined;
 }

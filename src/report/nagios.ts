@@ -19,7 +19,7 @@ const LISTED = 3;
 export const NAGIOS_MAX_BYTES = 4096;
 
 /** `|` starts perfdata in plugin output: never let text (ours or a server's) carry one. */
-const plain = (text: string, max = 200) => clip(text, max).replace(/\|/g, '/');
+export const plain = (text: string, max = 200) => clip(text, max).replace(/\|/g, '/');
 
 const short = (host: string) => (isIP(host) ? host : (host.split('.')[0] ?? host));
 
@@ -116,7 +116,7 @@ function longOutput(result: Report): string[] {
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
 /** As many lines as fit in `max` bytes with the first, then how many were left out. */
-function bounded(first: string, rest: readonly string[], max: number): string[] {
+export function bounded(first: string, rest: readonly string[], max: number): string[] {
   const out = [first];
   let used = bytes(first) + 1;
   for (let i = 0; i < rest.length; i++) {

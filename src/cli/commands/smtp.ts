@@ -1,26 +1,41 @@
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import pLimit from 'p-limit';
 import type { CommandModule } from 'yargs';
 import type { Check } from '../../plan/types.js';
+import { parseDnsServer, type DnsServer } from '../../probe/dns-query.js';
+import { createResolver, type IpChoice } from '../../probe/resolve.js';
 import { makeSmtpProber, SMTP_DEFAULTS } from '../../probe/smtp.js';
-import { formatSmtpCheckJson, formatSmtpCheckText, type SmtpCheckReport } from '../../report/smtp-check.js';
+import { formatSmtpCheckJson, smtpExitCode, type SmtpAddressCheck, type SmtpCheckReport } from '../../report/smtp-check.js';
+import { formatSmtpCheckNagios, smtpNagiosState } from '../../report/smtp-nagios.js';
+import { formatSmtpCheckText } from '../../report/smtp-text.js';
 import { FINDING_DEFAULTS, serviceFindings } from '../../verdict/findings/index.js';
 import { readCaFiles } from '../ca.js';
+import { UsageError } from '../errors.js';
 import { parseHostPort } from '../host-port.js';
 import { MAX_WAIT_MS, whole } from '../numbers.js';
 import { certThresholds, ehloName } from '../service-options.js';
 import { trapSignals } from '../signals.js';
 
+type SmtpFormat = 'text' | 'json' | 'nagios';
+
 interface Args {
   target: string;
   starttls: boolean;
+  'legacy-tls': boolean;
   ehlo?: string;
   timeout: number;
-  format: 'text' | 'json';
+  format: SmtpFormat;
   ca: string[];
+  dns: string[];
+  ip: IpChoice;
   'cert-warn-days': number;
   'cert-crit-days': number;
 }
+
+/** Addresses checked at once: a name with many records is still checked in a few rounds, not all at once. */
+const PARALLEL_ADDRESSES = 8;
+/** The first wait for a DNS server's answer: --timeout, but a silent server must not stall the check for minutes. */
+const DNS_WAIT_MS = 2000;
 
 /** The one check the command runs, shaped like a planned one so the same findings apply. */
 function smtpCheck(host: string, port: number): Check {
@@ -45,43 +60,50 @@ function smtpCheck(host: string, port: number): Check {
   };
 }
 
-async function resolve(host: string): Promise<string | undefined> {
-  if (isIP(host)) return host;
-  try {
-    return (await lookup(host)).address;
-  } catch {
-    return undefined;
-  }
+/** `--dns`: each an address, `address:port` or `[v6]:port`. */
+function dnsServers(values: readonly string[]): DnsServer[] {
+  return values.map((value) => {
+    const server = parseDnsServer(String(value));
+    if (!server) throw new UsageError(`--dns: "${value}" is not an IP address, ADDRESS:PORT or [IPv6]:PORT`);
+    return server;
+  });
 }
+
+const FORMATTERS: Readonly<Record<SmtpFormat, (report: SmtpCheckReport) => string>> = {
+  text: formatSmtpCheckText,
+  json: formatSmtpCheckJson,
+  nagios: formatSmtpCheckNagios,
+};
 
 export const smtpCommand: CommandModule<object, Args> = {
   command: 'smtp <target>',
-  describe: 'One SMTP banner check: greeting, EHLO, STARTTLS, QUIT (never MAIL, RCPT, DATA or credentials)',
+  describe:
+    'One SMTP check of every address HOST resolves to: greeting, EHLO, STARTTLS and the certificate, EHLO again, QUIT (never MAIL, RCPT, DATA or credentials). Exit 0 clean, 1 findings (a reset or timeout after connecting included), 3 nothing could be connected to; with --format nagios the Nagios states',
   builder: (y) =>
     y
-      .positional('target', { type: 'string', describe: 'HOST[:PORT] (port 25 by default; IPv6 as [::1]:25)' })
-      .option('starttls', { type: 'boolean', default: false, describe: 'issue STARTTLS when offered, check the certificate, EHLO again' })
+      .positional('target', { type: 'string', describe: 'HOST[:PORT] (port 25 by default; IPv6 as [::1]:25); a name is checked at each of its addresses' })
+      .option('starttls', { type: 'boolean', default: true, describe: 'upgrade with STARTTLS when offered, check the certificate, EHLO again (--no-starttls: stay in clear text)' })
+      .option('legacy-tls', { type: 'boolean', default: true, describe: 'after STARTTLS worked, also try a TLS 1.0/1.1 handshake (--no-legacy-tls)' })
       .option('ehlo', { type: 'string', describe: 'the name to EHLO with (default: this host name)' })
-      .option('timeout', { type: 'number', default: 10000, describe: 'ms for the connect and for each reply and the TLS handshake' })
-      .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
+      .option('timeout', { type: 'number', requiresArg: true, default: 10000, describe: 'ms for the connect and for each reply and the TLS handshake' })
+      .option('format', { choices: ['text', 'json', 'nagios'] as const, default: 'text' as const, describe: 'nagios: a check_smtp-style status line with perfdata, one line per address' })
+      .option('dns', { type: 'string', array: true, default: [] as string[], describe: 'DNS server (ADDRESS, ADDRESS:PORT or [IPv6]:PORT) to resolve HOST with instead of the system resolver (repeatable)' })
+      .option('ip', { type: 'string', choices: ['4', '6', 'both'] as const, default: 'both' as const, describe: 'address families of HOST to check (A, AAAA or both)' })
       .option('ca', { type: 'string', array: true, default: [] as string[], describe: 'PEM file of extra trusted roots (repeatable)' })
-      .option('cert-warn-days', { type: 'number', default: FINDING_DEFAULTS.certWarnDays, describe: 'a certificate with fewer days left is a warning' })
-      .option('cert-crit-days', { type: 'number', default: FINDING_DEFAULTS.certCritDays, describe: '... and with fewer days left, critical' }) as never,
+      .option('cert-warn-days', { type: 'number', requiresArg: true, default: FINDING_DEFAULTS.certWarnDays, describe: 'a certificate with fewer days left is a warning' })
+      .option('cert-crit-days', { type: 'number', requiresArg: true, default: FINDING_DEFAULTS.certCritDays, describe: '... and with fewer days left, critical' })
+      .coerce('ip', (value: unknown) => String(value)) as never,
   handler: async (args) => {
     const { host, port } = parseHostPort(args.target, 25);
     const timeout = whole('timeout', args.timeout, 1, MAX_WAIT_MS);
     const { certWarnDays, certCritDays } = certThresholds(args);
     const ehlo = ehloName(args.ehlo);
+    const servers = dnsServers(args.dns ?? []);
     const ca = await readCaFiles(args.ca);
-    const address = await resolve(host);
-    if (!address) {
-      process.stderr.write(`exchange-ports: ${host}: the name did not resolve\n`);
-      process.exitCode = 3;
-      return;
-    }
     const prober = makeSmtpProber({
       ...SMTP_DEFAULTS,
       starttls: args.starttls,
+      legacyCheck: args['legacy-tls'],
       ...ehlo,
       greetingTimeoutMs: timeout,
       replyTimeoutMs: timeout,
@@ -92,12 +114,29 @@ export const smtpCommand: CommandModule<object, Args> = {
     const check = smtpCheck(host, port);
     const trap = trapSignals();
     try {
-      const observation = await prober({ check, address, port, transport: 'tcp', timeoutMs: timeout }, trap.signal);
-      const findings = serviceFindings(check, observation, { certWarnDays, certCritDays, now: new Date() });
-      const report: SmtpCheckReport = { host, address, port, observation, findings };
-      process.stdout.write(args.format === 'json' ? formatSmtpCheckJson(report) : formatSmtpCheckText(report));
-      const serious = findings.some((f) => f.severity !== 'info');
-      process.exitCode = trap.exitCode() ?? (observation.state !== 'open' ? 3 : serious ? 1 : 0);
+      const waitMs = Math.min(timeout, DNS_WAIT_MS);
+      const resolver = createResolver({ servers, ip: args.ip, timeoutMs: waitMs, maxTimeoutMs: waitMs, signal: trap.signal });
+      const resolution = await resolver.resolve(check.destination).catch(() => ({ error: 'cancelled' }));
+      const base = { host, port, certDays: { warn: certWarnDays, crit: certCritDays } };
+      let report: SmtpCheckReport;
+      if ('error' in resolution) report = { ...base, unresolved: resolution.error, addresses: [] };
+      else {
+        const limit = pLimit(PARALLEL_ADDRESSES);
+        const addresses = await Promise.all(
+          resolution.addresses.map((address) =>
+            limit(async (): Promise<SmtpAddressCheck> => {
+              const started = performance.now();
+              const observation = await prober({ check, address, port, transport: 'tcp', timeoutMs: timeout }, trap.signal);
+              const elapsedMs = Math.round((performance.now() - started) * 1000) / 1000;
+              const findings = serviceFindings(check, observation, { certWarnDays, certCritDays, now: new Date() });
+              return { host, address, port, elapsedMs, observation, findings };
+            }),
+          ),
+        );
+        report = { ...base, addresses };
+      }
+      process.stdout.write(FORMATTERS[args.format](report));
+      process.exitCode = trap.exitCode() ?? (args.format === 'nagios' ? smtpNagiosState(report) : smtpExitCode(report));
     } finally {
       trap.dispose();
     }
