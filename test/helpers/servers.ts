@@ -50,15 +50,27 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1, port 0; `close` destroys every connection it accepted. */
-export async function listen(server: Server): Promise<Running> {
+/** Where a test server listens: 127.0.0.1 and a free port unless given. */
+export interface ListenAt {
+  readonly host?: string;
+  readonly port?: number;
+}
+
+/** Listens on 127.0.0.1, port 0 (or `at`); `close` destroys every connection it accepted. */
+export async function listen(server: Server, at: ListenAt = {}): Promise<Running> {
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('error', () => undefined);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port ?? 0, at.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   return {
@@ -129,7 +141,7 @@ export interface ScriptedServer extends Running {
   readonly commands: string[];
 }
 
-export async function startSmtpServer(script: SmtpScript): Promise<ScriptedServer> {
+export async function startSmtpServer(script: SmtpScript, at: ListenAt = {}): Promise<ScriptedServer> {
   const commands: string[] = [];
   const server = createServer((socket) => {
     let stream: Socket | TLSSocket = socket;
@@ -156,12 +168,12 @@ export async function startSmtpServer(script: SmtpScript): Promise<ScriptedServe
     };
     let stop = onLines(socket, handle);
   });
-  return { ...(await listen(server)), commands };
+  return { ...(await listen(server, at)), commands };
 }
 
 /** A server that does whatever `onConnection` does with each raw socket (the hostile ones). */
-export function startRawServer(onConnection: (socket: Socket) => void): Promise<Running> {
-  return listen(createServer(onConnection));
+export function startRawServer(onConnection: (socket: Socket) => void, at: ListenAt = {}): Promise<Running> {
+  return listen(createServer(onConnection), at);
 }
 
 /** Implicit TLS on connect; `onSecure` then speaks the protocol (or nothing). */
