@@ -9,19 +9,24 @@ import { ROOT, runCli, type Run } from '../helpers/cli.js';
  * `exchange-ports smtp` against a real Debian Postfix (apt-get install -y postfix), run with its
  * own configuration directory inside a network namespace: the host's own mail system, if any,
  * is never touched. The CLI runs in a second namespace, joined to the first by a veth pair
- * in 198.18.200.0/24.
+ * in 198.18.200.0/24. A dns2 server beside Postfix resolves mail.contoso.test to Postfix's
+ * address and to a second one where nothing listens: no /etc/hosts, no real DNS.
  */
 
 const CERTS = join(ROOT, 'fixtures/certs');
 const isRoot = process.geteuid?.() === 0;
 
 const suffix = randomBytes(3).toString('hex');
-const CLIENT_NS = `xpc-smtpc-${suffix}`;
-const MTA_NS = `xpc-smtpm-${suffix}`;
-const CLIENT_IF = `xpcc${suffix}`;
-const MTA_IF = `xpcm${suffix}`;
+const CLIENT_NS = `xpm-smtpc-${suffix}`;
+const MTA_NS = `xpm-smtpm-${suffix}`;
+const CLIENT_IF = `xpmc${suffix}`;
+const MTA_IF = `xpmm${suffix}`;
 const CLIENT_ADDRESS = '198.18.200.1';
 const MTA_ADDRESS = '198.18.200.2';
+/** On the MTA's link too, but nothing listens there: connection refused. */
+const SILENT_ADDRESS = '198.18.200.3';
+const DNS_PORT = 5353;
+const ZONE = { 'mail.contoso.test': [{ type: 'A', address: MTA_ADDRESS }, { type: 'A', address: SILENT_ADDRESS }] };
 
 function sh(command: string, args: string[]): string {
   return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -95,11 +100,12 @@ if (!isRoot) {
     let dir = '';
     let conf = '';
     let master: ChildProcess | undefined;
+    let dns: ChildProcess | undefined;
 
     beforeAll(async () => {
       if (!existsSync('/usr/sbin/postfix')) throw new Error('postfix is not installed: apt-get install -y postfix');
       if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('run `npm run build` first: the test runs the built binary');
-      dir = mkdtempSync(join(tmpdir(), 'xpc-postfix-'));
+      dir = mkdtempSync(join(tmpdir(), 'xpm-postfix-'));
       sh('ip', ['netns', 'add', CLIENT_NS]);
       sh('ip', ['netns', 'add', MTA_NS]);
       sh('ip', ['link', 'add', CLIENT_IF, 'netns', CLIENT_NS, 'type', 'veth', 'peer', 'name', MTA_IF, 'netns', MTA_NS]);
@@ -111,6 +117,14 @@ if (!isRoot) {
         sh('ip', ['-n', ns, 'link', 'set', dev, 'up']);
         sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
       }
+      sh('ip', ['-n', MTA_NS, 'addr', 'add', `${SILENT_ADDRESS}/24`, 'dev', MTA_IF]);
+      dns = spawn('ip', ['netns', 'exec', MTA_NS, process.execPath, join(ROOT, 'test/helpers/zone-dns.mjs'), JSON.stringify({ address: MTA_ADDRESS, port: DNS_PORT, zone: ZONE })], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise<void>((resolve, reject) => {
+        dns?.stdout?.once('data', () => resolve());
+        dns?.once('exit', (code) => reject(new Error(`the DNS server exited with ${code}`)));
+      });
       conf = postfixConfig(dir);
       // In the foreground, as this process's child: stopped and reaped here, never a stray daemon.
       master = spawn('ip', ['netns', 'exec', MTA_NS, 'postfix', '-c', conf, 'start-fg'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -128,6 +142,7 @@ if (!isRoot) {
     afterAll(async () => {
       const exited = master && master.exitCode === null ? new Promise((resolve) => master?.once('exit', resolve)) : Promise.resolve();
       const attempts: Array<() => void> = [
+        () => dns?.kill('SIGKILL'),
         () => conf && inNs(MTA_NS, 'postfix', ['-c', conf, 'stop']),
         () => {
           // Whatever Postfix left running in our namespace (by pid, nothing else).
@@ -154,13 +169,15 @@ if (!isRoot) {
       await exited;
     });
 
-    test('--starttls: the real dialogue, extensions before and after TLS, the certificate, findings', () => {
-      const result = cli([MTA_ADDRESS, '--starttls', '--ehlo', 'probe.xpc.test', '--ca', join(CERTS, 'ca.pem'), '--format', 'json']);
+    test('Postfix offers STARTTLS: the default upgrades; the dialogue, extensions before and after TLS, the certificate, findings', () => {
+      const result = cli([MTA_ADDRESS, '--ehlo', 'probe.xpm.test', '--ca', join(CERTS, 'ca.pem'), '--format', 'json']);
       expect(result.stderr).toBe('');
-      const report = JSON.parse(result.stdout) as {
-        observation: { state: string; service: Record<string, any> };
-        findings: { id: string; severity: string }[];
+      const { addresses } = JSON.parse(result.stdout) as {
+        addresses: { address: string; observation: { state: string; service: Record<string, any> }; findings: { id: string; severity: string }[] }[];
       };
+      expect(addresses).toHaveLength(1);
+      const report = addresses[0]!;
+      expect(report.address).toBe(MTA_ADDRESS);
       const facts = report.observation.service;
       expect(report.observation.state).toBe('open');
       expect(facts.greeting).toEqual({ code: 220, lines: ['220 mail.contoso.test ESMTP Postfix'] });
@@ -171,7 +188,7 @@ if (!isRoot) {
       expect(facts.tls).toMatchObject({ handshake: 'ok', trusted: true, hostNameMatch: false, hostName: MTA_ADDRESS });
       expect(facts.tls.legacy).toEqual({ tested: true, accepted: false });
       expect(facts.exchange).toEqual({ banner: false, markers: [], backEnd: [], legacy: [] });
-      expect(facts.quit).toEqual({ sent: true, code: 221 });
+      expect(facts.quit).toMatchObject({ sent: true });
       // Asked for by address, which the certificate does not name; the banner name it does.
       expect(report.findings.map((f) => `${f.severity}:${f.id}`).sort()).toEqual(['info:smtp.not-exchange', 'warning:tls.name-mismatch']);
       expect(result.code).toBe(1);
@@ -184,12 +201,46 @@ if (!isRoot) {
       expect(log).not.toMatch(/\b(mail|rcpt|data)=\d/);
     });
 
-    test('without --starttls: greeting, EHLO, QUIT; nothing serious; exit 0', () => {
-      const result = cli([`${MTA_ADDRESS}:25`, '--ehlo', 'probe.xpc.test']);
+    test('--no-starttls: greeting, EHLO, QUIT; nothing serious; exit 0', () => {
+      const result = cli([`${MTA_ADDRESS}:25`, '--ehlo', 'probe.xpm.test', '--no-starttls']);
       expect(result.code).toBe(0);
-      expect(result.stdout).toContain('S: 220 mail.contoso.test ESMTP Postfix\nC: EHLO probe.xpc.test\nS: 250-mail.contoso.test\n');
-      expect(result.stdout).toContain('C: QUIT\nS: 221 2.0.0 Bye\n');
+      expect(result.stdout).toContain('S: 220 mail.contoso.test ESMTP Postfix\nC: EHLO probe.xpm.test\nS: 250-mail.contoso.test\n');
+      expect(result.stdout).toContain('\nC: QUIT\n');
+      expect(result.stdout).not.toContain('C: STARTTLS');
+      expect(result.stdout).toContain('\nSTARTTLS: offered, not tried (--no-starttls)\n');
       expect(result.stdout).toContain('  info     smtp.not-exchange: neither the greeting nor EHLO looks like Exchange\n');
+    });
+
+    test('by name through --dns: Postfix at one address (its certificate names it), refused at the other; a block each, exit 1', () => {
+      const result = cli(['mail.contoso.test', '--dns', `${MTA_ADDRESS}:${DNS_PORT}`, '--ehlo', 'probe.xpm.test', '--ca', join(CERTS, 'ca.pem'), '--timeout', '3000']);
+      expect(result.stderr).toBe('');
+      const [postfix, refused, summary] = result.stdout.split('\n\n').reduce<string[]>((blocks, part) => {
+        if (/^(SMTP check of |mail\.contoso\.test port )/.test(part) || blocks.length === 0) blocks.push(part);
+        else blocks[blocks.length - 1] += `\n\n${part}`;
+        return blocks;
+      }, []);
+      expect(postfix).toMatch(new RegExp(`^SMTP check of mail\\.contoso\\.test \\(${MTA_ADDRESS.replace(/\./g, '\\.')}\\) port 25: open in `));
+      expect(postfix).toContain('\nC: STARTTLS\n');
+      expect(postfix).toContain('\n  trusted: yes; name mail.contoso.test matches: yes\n');
+      expect(postfix).toContain('\nFindings:\n  info     smtp.not-exchange: neither the greeting nor EHLO looks like Exchange');
+      expect(postfix).not.toMatch(/ (warning|critical) /);
+      expect(refused).toBe(`SMTP check of mail.contoso.test (${SILENT_ADDRESS}) port 25: closed\nCould not connect: connection refused`);
+      expect(summary).toBe('mail.contoso.test port 25: 2 addresses: 1 clean, 1 could not connect\n');
+      expect(result.code).toBe(1);
+    });
+
+    test('--format nagios by name: CRITICAL for the refused address, OK for Postfix, perfdata for both', () => {
+      const result = cli(['mail.contoso.test', '--dns', `${MTA_ADDRESS}:${DNS_PORT}`, '--ehlo', 'probe.xpm.test', '--ca', join(CERTS, 'ca.pem'), '--format', 'nagios']);
+      const [status, ...rest] = result.stdout.trimEnd().split('\n');
+      expect(status).toMatch(
+        new RegExp(
+          `^SMTP CRITICAL - mail\\.contoso\\.test \\(198\\.18\\.200\\.3\\): connection refused, [\\d.]+ sec\\. response time\\|time=[\\d.]+s;;;0\\.000000 ` +
+            `time_198\\.18\\.200\\.2=[\\d.]+s;;;0\\.000000 time_198\\.18\\.200\\.3=[\\d.]+s;;;0\\.000000 cert_days_left_min=\\d+;30:;14:$`,
+        ),
+      );
+      expect(rest[0]).toMatch(/^mail\.contoso\.test \(198\.18\.200\.2\): OK - 220 mail\.contoso\.test ESMTP Postfix; TLSv1\.[23]; certificate \d+ days left; [\d.]+ sec\.$/);
+      expect(rest[1]).toBe('mail.contoso.test (198.18.200.3): CRITICAL - could not connect: connection refused');
+      expect(result.code).toBe(2);
     });
 
     test('a port where Postfix does not listen: closed, exit 3', () => {
