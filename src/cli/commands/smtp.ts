@@ -78,7 +78,7 @@ const FORMATTERS: Readonly<Record<SmtpFormat, (report: SmtpCheckReport) => strin
 export const smtpCommand: CommandModule<object, Args> = {
   command: 'smtp <target>',
   describe:
-    'One SMTP check of every address HOST resolves to: greeting, EHLO, STARTTLS and the certificate, EHLO again, QUIT (never MAIL, RCPT, DATA or credentials). Exit 0 clean, 1 findings (a reset or timeout after connecting included), 3 nothing could be connected to; with --format nagios the Nagios states',
+    'One SMTP check at every address HOST resolves to: greeting, EHLO, STARTTLS and the certificate, QUIT (never MAIL, RCPT, DATA or credentials)',
   builder: (y) =>
     y
       .positional('target', { type: 'string', describe: 'HOST[:PORT] (port 25 by default; IPv6 as [::1]:25); a name is checked at each of its addresses' })
@@ -92,7 +92,12 @@ export const smtpCommand: CommandModule<object, Args> = {
       .option('ca', { type: 'string', array: true, default: [] as string[], describe: 'PEM file of extra trusted roots (repeatable)' })
       .option('cert-warn-days', { type: 'number', requiresArg: true, default: FINDING_DEFAULTS.certWarnDays, describe: 'a certificate with fewer days left is a warning' })
       .option('cert-crit-days', { type: 'number', requiresArg: true, default: FINDING_DEFAULTS.certCritDays, describe: '... and with fewer days left, critical' })
-      .coerce('ip', (value: unknown) => String(value)) as never,
+      .coerce('ip', (value: unknown) => String(value))
+      .epilog(
+        'Exit codes: 0 every address clean; 1 a finding, a dialogue cut after connecting (reset, timeout), or one address unreachable while another answered; ' +
+          '2 usage error; 3 nothing could be connected to, or the name did not resolve. ' +
+          'With --format nagios: 0 OK, 1 WARNING, 2 CRITICAL (refused, timeout, critical finding), 3 UNKNOWN (unresolved, usage error).',
+      ) as never,
   handler: async (args) => {
     const { host, port } = parseHostPort(args.target, 25);
     const timeout = whole('timeout', args.timeout, 1, MAX_WAIT_MS);
