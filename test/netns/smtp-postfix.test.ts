@@ -243,6 +243,17 @@ if (!isRoot) {
       expect(result.code).toBe(2);
     });
 
+    test('an address on the link where no host answers: the connect times out; exit 3, CRITICAL in nagios', () => {
+      // No host holds 198.18.200.9 or .10: the ARP request goes unanswered (for about 3 s, then the kernel says
+      // EHOSTUNREACH at once for a while), so the connect hears nothing before --timeout. A fresh address each run.
+      const silent = cli(['198.18.200.9', '--timeout', '1000']);
+      expect(silent.stdout).toBe('SMTP check of 198.18.200.9 port 25: filtered\nCould not connect: no answer within 1000 ms\n');
+      expect(silent.code).toBe(3);
+      const nagios = cli(['198.18.200.10', '--timeout', '1000', '--format', 'nagios']);
+      expect(nagios.stdout).toMatch(/^SMTP CRITICAL - 198\.18\.200\.10: no answer within 1000 ms, [\d.]+ sec\. response time\|time=[\d.]+s;;;0\.000000\n/);
+      expect(nagios.code).toBe(2);
+    });
+
     test('a port where Postfix does not listen: closed, exit 3', () => {
       const result = cli([`${MTA_ADDRESS}:2525`, '--timeout', '2000']);
       expect(result.code).toBe(3);
