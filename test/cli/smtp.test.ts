@@ -148,6 +148,8 @@ describe('exchange-ports smtp (built CLI)', () => {
     [['smtp', '127.0.0.1:9', '--timeout', '3000000000'], 'exchange-ports: --timeout: expected a whole number from 1 to 600000, got 3000000000\n'],
     [['smtp', '127.0.0.1', '--ca', '/nonexistent/ca.pem'], 'exchange-ports: --ca /nonexistent/ca.pem: cannot read: no such file or directory\n'],
     [['smtp', 'mail.contoso.test', '--dns', 'ns1.contoso.test'], 'exchange-ports: --dns: "ns1.contoso.test" is not an IP address, ADDRESS:PORT or [IPv6]:PORT\n'],
+    [['smtp', '127.0.0.1', '--format', 'json', '--format', 'text'], 'exchange-ports: --format: give it once (got 2 values)\n'],
+    [['smtp', '127.0.0.1', '--ip'], 'exchange-ports: Not enough arguments following: ip\n'],
   ])('usage error %j: one line, exit 2', async (args, message) => {
     expect(await run(args)).toEqual({ code: 2, stdout: '', stderr: message });
   });

@@ -69,6 +69,12 @@ function dnsServers(values: readonly string[]): DnsServer[] {
   });
 }
 
+/** An option that takes one value (yargs makes a repeated one an array). */
+function once<T>(name: string, value: T | readonly T[]): T {
+  if (Array.isArray(value)) throw new UsageError(`--${name}: give it once (got ${value.length} values)`);
+  return value as T;
+}
+
 const FORMATTERS: Readonly<Record<SmtpFormat, (report: SmtpCheckReport) => string>> = {
   text: formatSmtpCheckText,
   json: formatSmtpCheckJson,
@@ -84,11 +90,11 @@ export const smtpCommand: CommandModule<object, Args> = {
       .positional('target', { type: 'string', describe: 'HOST[:PORT] (port 25 by default; IPv6 as [::1]:25); a name is checked at each of its addresses' })
       .option('starttls', { type: 'boolean', default: true, describe: 'upgrade with STARTTLS when offered, check the certificate, EHLO again (--no-starttls: stay in clear text)' })
       .option('legacy-tls', { type: 'boolean', default: true, describe: 'after STARTTLS worked, also try a TLS 1.0/1.1 handshake (--no-legacy-tls)' })
-      .option('ehlo', { type: 'string', describe: 'the name to EHLO with (default: this host name)' })
+      .option('ehlo', { type: 'string', requiresArg: true, describe: 'the name to EHLO with (default: this host name)' })
       .option('timeout', { type: 'number', requiresArg: true, default: 10000, describe: 'ms for the connect and for each reply and the TLS handshake' })
-      .option('format', { choices: ['text', 'json', 'nagios'] as const, default: 'text' as const, describe: 'nagios: a check_smtp-style status line with perfdata, one line per address' })
-      .option('dns', { type: 'string', array: true, default: [] as string[], describe: 'DNS server (ADDRESS, ADDRESS:PORT or [IPv6]:PORT) to resolve HOST with instead of the system resolver (repeatable)' })
-      .option('ip', { type: 'string', choices: ['4', '6', 'both'] as const, default: 'both' as const, describe: 'address families of HOST to check (A, AAAA or both)' })
+      .option('format', { choices: ['text', 'json', 'nagios'] as const, requiresArg: true, default: 'text' as const, describe: 'nagios: a check_smtp-style status line with perfdata, one line per address' })
+      .option('dns', { type: 'string', array: true, requiresArg: true, default: [] as string[], describe: 'DNS server (ADDRESS, ADDRESS:PORT or [IPv6]:PORT) to resolve HOST with instead of the system resolver (repeatable)' })
+      .option('ip', { type: 'string', choices: ['4', '6', 'both'] as const, requiresArg: true, default: 'both' as const, describe: 'address families of HOST to check (A, AAAA or both)' })
       .option('ca', { type: 'string', array: true, default: [] as string[], describe: 'PEM file of extra trusted roots (repeatable)' })
       .option('cert-warn-days', { type: 'number', requiresArg: true, default: FINDING_DEFAULTS.certWarnDays, describe: 'a certificate with fewer days left is a warning' })
       .option('cert-crit-days', { type: 'number', requiresArg: true, default: FINDING_DEFAULTS.certCritDays, describe: '... and with fewer days left, critical' })
@@ -99,6 +105,8 @@ export const smtpCommand: CommandModule<object, Args> = {
           'With --format nagios: 0 OK, 1 WARNING, 2 CRITICAL (refused, timeout, critical finding), 3 UNKNOWN (unresolved, usage error).',
       ) as never,
   handler: async (args) => {
+    const format = once('format', args.format);
+    const ip = once('ip', args.ip);
     const { host, port } = parseHostPort(args.target, 25);
     const timeout = whole('timeout', args.timeout, 1, MAX_WAIT_MS);
     const { certWarnDays, certCritDays } = certThresholds(args);
@@ -120,7 +128,7 @@ export const smtpCommand: CommandModule<object, Args> = {
     const trap = trapSignals();
     try {
       const waitMs = Math.min(timeout, DNS_WAIT_MS);
-      const resolver = createResolver({ servers, ip: args.ip, timeoutMs: waitMs, maxTimeoutMs: waitMs, signal: trap.signal });
+      const resolver = createResolver({ servers, ip, timeoutMs: waitMs, maxTimeoutMs: waitMs, signal: trap.signal });
       const resolution = await resolver.resolve(check.destination).catch(() => ({ error: 'cancelled' }));
       const base = { host, port, certDays: { warn: certWarnDays, crit: certCritDays } };
       let report: SmtpCheckReport;
@@ -140,8 +148,8 @@ export const smtpCommand: CommandModule<object, Args> = {
         );
         report = { ...base, addresses };
       }
-      process.stdout.write(FORMATTERS[args.format](report));
-      process.exitCode = trap.exitCode() ?? (args.format === 'nagios' ? smtpNagiosState(report) : smtpExitCode(report));
+      process.stdout.write(FORMATTERS[format](report));
+      process.exitCode = trap.exitCode() ?? (format === 'nagios' ? smtpNagiosState(report) : smtpExitCode(report));
     } finally {
       trap.dispose();
     }
