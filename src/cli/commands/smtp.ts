@@ -61,7 +61,7 @@ export const smtpCommand: CommandModule<object, Args> = {
     y
       .positional('target', { type: 'string', describe: 'HOST[:PORT] (port 25 by default; IPv6 as [::1]:25)' })
       .option('starttls', { type: 'boolean', default: false, describe: 'issue STARTTLS when offered, check the certificate, EHLO again' })
-      .option('ehlo', { type: 'string', describe: 'the name to EHLO with (default: this host name)' })
+      .option('ehlo', { type: 'string', describe: "the name to EHLO with (default: this machine's full name, else its host name)" })
       .option('timeout', { type: 'number', default: 10000, describe: 'ms for the connect and for each reply and the TLS handshake' })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
       .option('ca', { type: 'string', array: true, default: [] as string[], describe: 'PEM file of extra trusted roots (repeatable)' })
