@@ -11,6 +11,7 @@ import type { ScanResult } from '../../verdict/types.js';
 import { ENGINE_ARG_DEFAULTS, toEngineOptions } from '../engine-options.js';
 import { UsageError } from '../errors.js';
 import { lowPortsRefusal } from '../low-ports.js';
+import { writeOutput } from '../output.js';
 import { prepareReports, reportOptions, screenFormat, type ReportArgs } from '../report-options.js';
 import { scanTopology } from '../run-scan.js';
 import { toServiceSetup } from '../service-options.js';
@@ -61,7 +62,7 @@ export const labCommand: CommandModule<object, Args> = {
     if (refusal) throw new UsageError(refusal);
     const onScreen = screenFormat(args);
     const reports = await prepareReports(args);
-    const lab = await startLab(contoso(loopbackAddresses()), { standardPorts: args['standard-ports'] });
+    const lab = await startLab(contoso(loopbackAddresses()), { standardPorts: args['standard-ports'], writeText: (file, text) => writeOutput(file, text) });
     try {
       if (!args.scan) {
         process.stdout.write(describeLab(lab.organization, lab.hosts, { topology: lab.topologyFile, authority: lab.authorityFile }));
