@@ -51,9 +51,9 @@ async function existing(file: string): Promise<Stats | undefined> {
  */
 export async function checkOutputTarget(file: string, platform: Platform = THIS_PLATFORM): Promise<void> {
   if (file === '') throw new UsageError('--out needs a file name');
-  if (platform.os === 'win32' && isWindowsNull(file)) return;
+  if (writeMethod(file, undefined, platform) === 'discard') return;
   const info = await existing(file);
-  if (info?.isDirectory()) throw new OutputError(file, 'is a directory');
+  if (writeMethod(file, info, platform) === 'refuse: directory') throw new OutputError(file, 'is a directory');
   if (info) return;
   const folder = await existing(dirname(file));
   if (!folder) throw new OutputError(file, `no such directory: ${dirname(file)}`);
@@ -79,9 +79,8 @@ async function replaceFile(target: string, data: string, mode: number): Promise<
 }
 
 /** A new file only ('wx' also refuses one created since the stat); one that fails half-written is removed. */
-async function createFile(file: string, data: string, exists: boolean): Promise<void> {
+async function createFile(file: string, data: string): Promise<void> {
   const taken = () => new UsageError(`${file} already exists (use --force to overwrite it)`);
-  if (exists) throw taken();
   const handle = await open(file, 'wx').catch((error: NodeJS.ErrnoException) => Promise.reject(error.code === 'EEXIST' ? taken() : error));
   try {
     await handle.writeFile(data);
@@ -100,21 +99,36 @@ export interface WriteOptions {
 }
 
 /**
- * Writes `text` to the file the user named. A regular file (or a new path) is replaced
- * atomically, so a reader never sees half a file; a device, FIFO or socket is written in
- * place (`--out /dev/null` must not replace /dev/null, a FIFO must feed its reader); a
- * directory is refused. Whatever fails is an OutputError naming `file`, and no temporary
- * file is left behind.
+ * How a file is written, from what is there now (`info` from stat, undefined when nothing is):
+ * Windows' null device is written to nowhere, as /dev/null; a device, FIFO or socket in place
+ * (`--out /dev/null` must not replace /dev/null, a FIFO must feed its reader), even by init,
+ * which refuses only to replace a file; a file or a new path is replaced (or created) whole.
+ */
+export type WriteMethod = 'discard' | 'in place' | 'create' | 'replace' | 'refuse: directory' | 'refuse: exists';
+
+export function writeMethod(file: string, info: Pick<Stats, 'isFile' | 'isDirectory'> | undefined, platform: Platform, exclusive = false): WriteMethod {
+  if (platform.os === 'win32' && isWindowsNull(file)) return 'discard';
+  if (info?.isDirectory()) return 'refuse: directory';
+  if (info && !info.isFile()) return 'in place';
+  if (exclusive) return info ? 'refuse: exists' : 'create';
+  return 'replace';
+}
+
+/**
+ * Writes `text` to the file the user named, as `writeMethod` decides: a reader never sees half a
+ * file. Whatever fails is an OutputError naming `file`, and no temporary file is left behind.
  */
 export async function writeOutput(file: string, text: string, options: WriteOptions = {}): Promise<void> {
   const platform = options.platform ?? THIS_PLATFORM;
-  if (platform.os === 'win32' && isWindowsNull(file)) return;
+  if (writeMethod(file, undefined, platform) === 'discard') return;
   const data = forPlatform(text, platform);
   const info = await existing(file);
-  if (info?.isDirectory()) throw new OutputError(file, 'is a directory');
+  const method = writeMethod(file, info, platform, options.exclusive);
+  if (method === 'refuse: directory') throw new OutputError(file, 'is a directory');
+  if (method === 'refuse: exists') throw new UsageError(`${file} already exists (use --force to overwrite it)`);
   try {
-    if (options.exclusive) return await createFile(file, data, info !== undefined);
-    if (info && !info.isFile()) return await writeFile(file, data);
+    if (method === 'create') return await createFile(file, data);
+    if (method === 'in place') return await writeFile(file, data);
     // A symbolic link keeps pointing where it did: the file it names is replaced, not the link.
     const target = info ? await realpath(file) : file;
     return await replaceFile(target, data, info ? info.mode & 0o7777 : 0o666);

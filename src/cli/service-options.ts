@@ -7,6 +7,7 @@ import { FINDING_DEFAULTS, serviceFindings } from '../verdict/findings/index.js'
 import type { Finding } from '../verdict/types.js';
 import { readCaFiles } from './ca.js';
 import { UsageError } from './errors.js';
+import { thisMachineName } from './local-identity.js';
 import { MAX_WAIT_MS, whole } from './numbers.js';
 
 /** The service-checker options of `scan`, as yargs parses them. */
@@ -24,7 +25,7 @@ const GROUP = 'Service checks:';
 export function serviceOptions<T>(y: Argv<T>): Argv<T & ServiceArgs> {
   return y
     .option('ca', { type: 'string', array: true, default: [] as string[], group: GROUP, describe: 'PEM file of extra trusted roots (repeatable)' })
-    .option('ehlo', { type: 'string', group: GROUP, describe: 'the name the SMTP checker greets with (default: this host name)' })
+    .option('ehlo', { type: 'string', group: GROUP, describe: "the name the SMTP checker greets with (default: this machine's full name, else its host name)" })
     .option('cert-warn-days', { type: 'number', requiresArg: true, default: FINDING_DEFAULTS.certWarnDays, group: GROUP, describe: 'a certificate with fewer days left is a warning' })
     .option('cert-crit-days', { type: 'number', requiresArg: true, default: FINDING_DEFAULTS.certCritDays, group: GROUP, describe: '... and with fewer days left, critical' })
     .option('service-timeout', { type: 'number', requiresArg: true, default: 10000, group: GROUP, describe: 'ms for each greeting, reply, TLS handshake and HTTP request' })
@@ -45,9 +46,9 @@ export function certThresholds(args: Pick<ServiceArgs, 'cert-warn-days' | 'cert-
   return { certWarnDays, certCritDays };
 }
 
-/** `--ehlo`: one printable word, as it goes on the wire. */
-export function ehloName(value: string | undefined): { ehloName?: string } {
-  if (value === undefined) return {};
+/** `--ehlo`: one printable word, as it goes on the wire; by default this machine's fully qualified name. */
+export function ehloName(value: string | undefined, machineName: () => string = thisMachineName): { ehloName: string } {
+  if (value === undefined) return { ehloName: machineName() };
   if (!/^[\x21-\x7e]{1,255}$/.test(value)) throw new UsageError(`--ehlo: "${value}" is not a host name`);
   return { ehloName: value };
 }

@@ -1,9 +1,22 @@
-/** Exit codes for a scan stopped by a signal: 128 + the signal number, as shells report it. */
-export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+/**
+ * Exit codes for a scan stopped by a signal: 128 + the signal number, as shells report it
+ * (SIGBREAK is 21 on Windows, where Node has it).
+ */
+export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGBREAK: 149 } as const;
 export type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
 
+/**
+ * The signals that stop a scan with its partial result. Everywhere: Ctrl-C (SIGINT) and a closed
+ * terminal or console window (SIGHUP; Windows ends the process about ten seconds later). On
+ * Windows also Ctrl-Break; Windows never sends SIGTERM (Task Scheduler's "End" and taskkill /F
+ * end the process outright), elsewhere SIGTERM is how `kill`, systemd and timeout stop it.
+ */
+export function stopSignals(platform: NodeJS.Platform): StopSignal[] {
+  return platform === 'win32' ? ['SIGINT', 'SIGBREAK', 'SIGHUP'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+}
+
 export interface SignalTrap {
-  /** Aborted with the signal's name ('SIGINT' or 'SIGTERM') as its reason. */
+  /** Aborted with the signal's name ('SIGINT', 'SIGHUP', ...) as its reason. */
   readonly signal: AbortSignal;
   /** The signal that stopped the scan, if any. */
   stoppedBy(): StopSignal | undefined;
@@ -14,10 +27,19 @@ export interface SignalTrap {
 }
 
 /**
- * The first SIGINT/SIGTERM aborts the scan (which then prints and writes its partial
- * result); a second one gets the default behaviour, so a stuck process can still be killed.
+ * What the signal would have done without a handler. Windows cannot send itself SIGHUP or
+ * SIGBREAK (process.kill throws ENOSYS there): the process ends with the signal's exit code.
  */
-export function trapSignals(target: NodeJS.Process = process): SignalTrap {
+function actAsDefault(target: NodeJS.Process, name: StopSignal, platform: NodeJS.Platform): void {
+  if (platform === 'win32') target.exit(SIGNAL_EXIT_CODES[name]);
+  else target.kill(target.pid, name);
+}
+
+/**
+ * The first stop signal aborts the scan (which then prints and writes its partial result); a
+ * second one gets the default behaviour, so a stuck process can still be killed.
+ */
+export function trapSignals(target: NodeJS.Process = process, platform: NodeJS.Platform = process.platform): SignalTrap {
   const controller = new AbortController();
   let stoppedBy: StopSignal | undefined;
   const handlers = new Map<StopSignal, () => void>();
@@ -25,11 +47,11 @@ export function trapSignals(target: NodeJS.Process = process): SignalTrap {
     for (const [name, handler] of handlers) target.removeListener(name, handler);
     handlers.clear();
   };
-  for (const name of Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]) {
+  for (const name of stopSignals(platform)) {
     const handler = (): void => {
       if (stoppedBy !== undefined) {
         dispose();
-        target.kill(target.pid, name);
+        actAsDefault(target, name, platform);
         return;
       }
       stoppedBy = name;
@@ -60,10 +82,10 @@ let early: SignalTrap | undefined;
 
 /**
  * Installed by the entry point before it loads the rest of the tool (which takes a moment): a
- * Ctrl-C or SIGTERM in that moment is kept for the command instead of killing the process.
+ * stop signal in that moment is kept for the command instead of killing the process.
  */
-export function trapSignalsEarly(target: NodeJS.Process = process): void {
-  early ??= trapSignals(target);
+export function trapSignalsEarly(target: NodeJS.Process = process, platform: NodeJS.Platform = process.platform): void {
+  early ??= trapSignals(target, platform);
 }
 
 /** The trap for a command that stops gracefully (scan, lab): the early one, with any signal it caught. */
@@ -77,11 +99,11 @@ export function takeSignalTrap(target: NodeJS.Process = process): SignalTrap {
  * For every other command: the default behaviour back. A signal that came while the tool was
  * loading is acted on now, as it would have been without the early trap.
  */
-export function releaseEarlyTrap(target: NodeJS.Process = process): void {
+export function releaseEarlyTrap(target: NodeJS.Process = process, platform: NodeJS.Platform = process.platform): void {
   const trap = early;
   early = undefined;
   if (!trap) return;
   trap.dispose();
   const signal = trap.stoppedBy();
-  if (signal !== undefined) target.kill(target.pid, signal);
+  if (signal !== undefined) actAsDefault(target, signal, platform);
 }

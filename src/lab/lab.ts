@@ -19,8 +19,10 @@ export interface RunningLab {
 }
 
 export interface StartLabOptions {
-  /** Real port numbers (25, 443, ...) instead of free high ports; needs root. */
+  /** Real port numbers (25, 443, ...) instead of free high ports; needs root except on Windows. */
   readonly standardPorts?: boolean;
+  /** Writes the topology and root certificate files (the CLI's writer gives CRLF on Windows). */
+  readonly writeText?: (file: string, text: string) => Promise<void>;
 }
 
 /** Starts every host of the organization and writes the matching topology file. */
@@ -34,11 +36,12 @@ export async function startLab(organization: LabOrganization, options: StartLabO
   try {
     const root = makeCertificate({ commonName: `${organization.organization} lab root`, altNames: [], validDays: 365, authority: true });
     const authorityFile = join(directory, 'lab-ca.pem');
-    await writeFile(authorityFile, root.cert);
+    const writeText = options.writeText ?? ((file: string, text: string) => writeFile(file, text));
+    await writeText(authorityFile, root.cert);
     for (const host of organization.hosts) hosts.push(await startHost(organization, host, options.standardPorts ?? false, root));
     const topologyText = topologyYaml(organization, new Map(hosts.map((running) => [running.host.name, running.ports])));
     const topologyFile = join(directory, 'topology.yaml');
-    await writeFile(topologyFile, topologyText);
+    await writeText(topologyFile, topologyText);
     return { organization, hosts, topologyFile, topologyText, authority: root.cert, authorityFile, stop };
   } catch (error) {
     await stop();

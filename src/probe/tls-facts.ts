@@ -36,7 +36,7 @@ export interface TlsFacts {
   readonly certificate?: CertificateFacts;
   /** Subjects from the leaf up, as the server sent them. */
   readonly chain?: readonly string[];
-  /** Chain verified against Node's roots plus any `--ca` roots. */
+  /** Chain verified against Node's roots, the system's store and any `--ca` roots (probe/trust-store.ts). */
   readonly trusted?: boolean;
   readonly trustError?: string;
   readonly hostNameMatch?: boolean;

@@ -1,11 +1,12 @@
 import { isIP, type Socket } from 'node:net';
-import { connect, rootCertificates, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { deadline, failureFacts, ProbeFailure, within } from './deadline.js';
 import { failedTls, tlsFacts, type TlsFacts } from './tls-facts.js';
+import { trustContext } from './trust-store.js';
 
 export interface TlsClientOptions {
   readonly handshakeTimeoutMs: number;
-  /** Extra trusted roots (`--ca`), PEM, added to Node's own. */
+  /** Extra trusted roots (`--ca`), PEM, added to Node's own and the system's. */
   readonly ca?: readonly string[];
   /** Protocol limits for this handshake (the TLS 1.0/1.1 probe sets them). */
   readonly limits?: TlsLimits;
@@ -26,8 +27,7 @@ export function upgradeToTls(
     socket,
     ...(isIP(hostName) ? {} : { servername: hostName }),
     rejectUnauthorized: false,
-    ca: options.ca?.length ? [...rootCertificates, ...options.ca] : undefined,
-    ...options.limits,
+    secureContext: trustContext(options.ca, options.limits),
   });
   tlsSocket.on('error', () => undefined);
   const handshake = new Promise<TLSSocket>((resolve, reject) => {

@@ -27,6 +27,16 @@ function selected(model: Model, only?: TableName): [TableName, readonly Flow[]][
   return (Object.entries(model.tables) as [TableName, readonly Flow[]][]).filter(([name]) => !only || name === only);
 }
 
+/**
+ * Plain ASCII borders, as the scan's table has: Windows PowerShell 5.1 decodes a redirected or
+ * piped program's output in the OEM code page, which would turn box drawing into "ΓöÇ".
+ */
+const ASCII_BORDERS = {
+  top: '-', 'top-mid': '+', 'top-left': '+', 'top-right': '+',
+  bottom: '-', 'bottom-mid': '+', 'bottom-left': '+', 'bottom-right': '+',
+  left: '|', 'left-mid': '', mid: '', 'mid-mid': '', right: '|', 'right-mid': '', middle: '|',
+};
+
 /** The built-in model, grouped as the seed groups it. */
 export function formatModel(model: Model, format: ModelFormat, only?: TableName): string {
   const groups = selected(model, only);
@@ -53,7 +63,7 @@ export function formatModel(model: Model, format: ModelFormat, only?: TableName)
   }
   return groups
     .map(([name, flows]) => {
-      const table = new Table({ head: header, style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, wordWrap: true, colWidths: [26, 10, 18, 24, 13, 22, 50] });
+      const table = new Table({ head: header, style: { head: [], border: [] }, chars: ASCII_BORDERS, truncate: '...', wordWrap: true, colWidths: [26, 10, 18, 24, 13, 22, 50] });
       table.push(...rows(flows));
       return `${tableTitle(name)}\n${table.toString()}\n`;
     })

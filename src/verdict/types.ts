@@ -52,7 +52,7 @@ export interface ScanResult {
     readonly parsedSha256?: string;
     readonly organization: string;
   };
-  /** True when the scan was cut short (deadline, SIGINT/SIGTERM): unfinished checks are listed, not dropped. */
+  /** True when the scan was cut short (deadline, a stop signal): unfinished checks are listed, not dropped. */
   readonly partial: boolean;
   /** Set when nothing answered at all: blocked verdicts cannot be trusted (exit 3). */
   readonly couldNotScan?: string;

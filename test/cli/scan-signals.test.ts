@@ -32,10 +32,13 @@ describe('scan stopped by a signal (built CLI, loopback, a DNS server that never
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129],
   ] as const)('%s: exit %i, the result printed and written, marked partial, finished checks kept', async (signal, code) => {
     const out = join(dir, `${signal}.json`);
     const slow = ['--timeout', '10000', '--min-timeout', '10000', '--max-timeout', '10000', '--retries', '0', '--quiet'];
-    const run = await runCliSignalled(['scan', '-t', topology, '--from', 'mailbox', ...slow, '--format', 'json', '--out', out, '--format', 'table'], { signal });
+    // The signal comes once the DNS query has arrived (a loaded machine may take longer than 1.5 s to send it).
+    const queried = silent.nextQuery();
+    const run = await runCliSignalled(['scan', '-t', topology, '--from', 'mailbox', ...slow, '--format', 'json', '--out', out, '--format', 'table'], { signal, ready: queried });
     expect(run.code).toBe(code);
     expect(run.stdout).toContain('PARTIAL: the scan was cut short');
     const result = JSON.parse(readFileSync(out, 'utf8')) as ResultJson;

@@ -23,11 +23,11 @@ export function runCli(args: string[], options: { cwd?: string; prefix?: string[
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Runs the built CLI without blocking this process, so servers started by the test keep answering. */
-export function runCliAsync(args: string[], options: { cwd?: string; prefix?: string[] } = {}): Promise<Run> {
+/** Runs the built CLI without blocking this process, so servers started by the test keep answering. `env` is the whole environment, when given. */
+export function runCliAsync(args: string[], options: { cwd?: string; prefix?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   const [command, ...rest] = [...(options.prefix ?? []), process.execPath, BIN, ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(command as string, rest, { cwd: options.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(command as string, rest, { cwd: options.cwd ?? ROOT, env: options.env ?? { ...process.env, NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

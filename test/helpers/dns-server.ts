@@ -60,11 +60,16 @@ export async function startDnsServer(zone: Zone, host = '127.0.0.1'): Promise<Ru
 }
 
 /** A UDP socket that reads queries and never answers. */
-export async function startSilentUdp(host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
+export async function startSilentUdp(host = '127.0.0.1'): Promise<{ port: number; nextQuery(): Promise<void>; close(): Promise<void> }> {
   const socket: UdpSocket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
   socket.on('message', () => undefined);
   await new Promise<void>((resolve) => socket.bind(0, host, () => resolve()));
-  return { port: socket.address().port, close: () => new Promise((resolve) => socket.close(() => resolve())) };
+  return {
+    port: socket.address().port,
+    /** Resolves when the next datagram arrives. */
+    nextQuery: () => new Promise((resolve) => socket.once('message', () => resolve())),
+    close: () => new Promise((resolve) => socket.close(() => resolve())),
+  };
 }
 
 /** A TCP server that accepts, reads, and never answers. */

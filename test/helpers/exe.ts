@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +22,18 @@ export function ensureExecutables(): void {
 export interface Invocation {
   args: string[];
   cwd?: string;
-  /** Sent once `afterMs` has passed. */
+  /** Sent once `afterMs` has passed and `ready` (say, a server saw the probe) has resolved. */
   signal?: NodeJS.Signals;
   afterMs?: number;
+  ready?: Promise<unknown>;
+  /** Environment changes for this run; undefined removes a variable. */
+  env?: Record<string, string | undefined>;
+}
+
+function withChanges(env: NodeJS.ProcessEnv, changes: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const out = { ...env, ...changes };
+  for (const [name, value] of Object.entries(changes)) if (value === undefined) delete out[name];
+  return out;
 }
 
 /** One way to start the CLI: the Node build, the Linux executable, or the exe under wine, all inside one namespace. */
@@ -39,8 +49,13 @@ function runInside(namespace: Namespace, command: string[], invocation: Invocati
   const stdout = openSync(stdoutFile, 'w');
   const stderr = openSync(stderrFile, 'w');
   return new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', namespace.name, ...command, ...invocation.args], { cwd: invocation.cwd ?? ROOT, env, stdio: ['ignore', stdout, stderr] });
-    const send = invocation.signal ? setTimeout(() => child.kill(invocation.signal), invocation.afterMs ?? 2000) : undefined;
+    const child = spawn('ip', ['netns', 'exec', namespace.name, ...command, ...invocation.args], {
+      cwd: invocation.cwd ?? ROOT,
+      env: withChanges(env, invocation.env),
+      stdio: ['ignore', stdout, stderr],
+    });
+    const ready = invocation.ready ?? Promise.resolve();
+    const send = invocation.signal ? setTimeout(() => void ready.then(() => child.kill(invocation.signal)), invocation.afterMs ?? 2000) : undefined;
     const guard = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -83,6 +98,21 @@ export class ExeBox {
   readonly node: Runner = (invocation) => runInside(this.namespace, [process.execPath, BIN], invocation, { ...process.env, NO_COLOR: '1' }, this.scratch);
   readonly linux: Runner = (invocation) => runInside(this.namespace, [LINUX_EXE], invocation, { ...process.env, NO_COLOR: '1' }, this.scratch);
   readonly windows: Runner = (invocation) => runInside(this.namespace, ['wine', WINDOWS_EXE], invocation, this.wineEnv, this.scratch);
+
+  /** Puts a root certificate into the prefix's Windows store (the current user's Root, as `certutil -user -addstore Root` would), by its registry entry. */
+  async trustInWindowsStore(pem: string): Promise<void> {
+    const der = new X509Certificate(pem).raw;
+    // A serialized certificate store element: property CERT_CERT_PROP_ID (32), flags 1, length, the DER bytes.
+    const header = Buffer.alloc(12);
+    header.writeUInt32LE(32, 0);
+    header.writeUInt32LE(1, 4);
+    header.writeUInt32LE(der.length, 8);
+    const thumbprint = createHash('sha1').update(der).digest('hex').toUpperCase();
+    const key = `HKCU\\Software\\Microsoft\\SystemCertificates\\Root\\Certificates\\${thumbprint}`;
+    const args = ['reg', 'add', key, '/v', 'Blob', '/t', 'REG_BINARY', '/d', Buffer.concat([header, der]).toString('hex'), '/f'];
+    const run = await runInside(this.namespace, ['wine'], { args }, this.wineEnv, this.scratch);
+    if (run.code !== 0) throw new Error(`wine reg add: exit ${run.code}: ${run.stderr}`);
+  }
 
   async close(): Promise<void> {
     // Ends this prefix's wineserver and the Windows processes it started (services, wineboot), only.

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ResEdit from 'resedit';
@@ -10,6 +10,7 @@ import { whenRoot } from '../helpers/root.js';
 
 interface CheckJson {
   id: string;
+  port?: number;
   verdict: string;
   observed: { state: string; error?: string };
   findings?: { id: string }[];
@@ -17,6 +18,10 @@ interface CheckJson {
 interface ResultJson {
   partial?: boolean;
   checks: CheckJson[];
+}
+interface SmtpJson {
+  observation: { service?: { tls?: { trusted?: boolean; trustError?: string } } };
+  findings: { id: string }[];
 }
 
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -33,6 +38,7 @@ whenRoot(() => {
   let labDir: string;
   let edgeSmtp: string;
   let scratch: string;
+  let nextQuery: () => Promise<void>;
 
   beforeAll(async () => {
     requireBuild();
@@ -55,7 +61,16 @@ whenRoot(() => {
     });
     labDir = dirname(/^Topology: (.+)$/m.exec(description)?.[1] ?? '');
     edgeSmtp = `127.0.0.4:${/edge01\.contoso\.lab +edge +127\.0\.0\.4 +smtp (\d+)/.exec(description)?.[1]}`;
-    await box.namespace.start(process.execPath, ['-e', `require('node:dgram').createSocket('udp4').bind(${SILENT_DNS_PORT}, '127.0.0.1', () => console.log('ready'))`]);
+    const silent = await box.namespace.start(process.execPath, [
+      '-e',
+      `const s = require('node:dgram').createSocket('udp4'); s.on('message', () => console.log('query')); s.bind(${SILENT_DNS_PORT}, '127.0.0.1', () => console.log('ready'))`,
+    ]);
+    // Resolves when the silent DNS server next gets a query: a scan is under way (wine may take seconds to start on a loaded machine).
+    nextQuery = () => new Promise<void>((resolve) => silent.stdout?.on('data', function seen(chunk: Buffer | string) {
+      if (!String(chunk).includes('query')) return;
+      silent.stdout?.off('data', seen);
+      resolve();
+    }));
     writeFileSync(
       join(scratch, 'silent-dns.yaml'),
       ['organization: loop', 'hosts:', '  mailbox:', '    - { name: 127.0.0.1, address: 127.0.0.1 }', '  dns:', `    - { name: 127.0.0.1, address: 127.0.0.1, ports: { dns: ${SILENT_DNS_PORT} } }`, ''].join('\n'),
@@ -160,11 +175,57 @@ whenRoot(() => {
       expect(exe.stdout).toContain('STARTTLS');
     }, 60_000);
 
+    test("init --out: the platform's line ends (CRLF from the exe), the same template and words", async () => {
+      const exeDir = join(scratch, `${which}-init`);
+      const nodeDir = join(scratch, `${which}-node-init`);
+      mkdirSync(exeDir);
+      mkdirSync(nodeDir);
+      const args = ['init', '--edge', '--out', 'topology.yaml'];
+      const exe = await executable({ args, cwd: exeDir });
+      expect(exe).toEqual(await box.node({ args, cwd: nodeDir }));
+      expect(exe.code).toBe(0);
+      const nodeText = readFileSync(join(nodeDir, 'topology.yaml'), 'utf8');
+      expect(nodeText).not.toContain('\r');
+      expect(readFileSync(join(exeDir, 'topology.yaml'), 'utf8')).toBe(which === 'windows' ? nodeText.replace(/\n/g, '\r\n') : nodeText);
+      // The exe reads its own CRLF file back, and refuses to overwrite it in the same words.
+      expect((await executable({ args: ['plan', '-t', 'topology.yaml', '--from', 'edge', '--format', 'json'], cwd: exeDir })).code).toBe(0);
+      const again = await executable({ args, cwd: exeDir });
+      expect(again).toEqual(await box.node({ args, cwd: nodeDir }));
+      expect(again.code).toBe(2);
+    }, 120_000);
+
+    test('--out to the null device (NUL, nul: and \\\\.\\NUL on Windows; /dev/null elsewhere): what /dev/null gives the Node build', async () => {
+      const devices = which === 'windows' ? ['NUL', 'nul:', '\\\\.\\NUL'] : ['/dev/null'];
+      const args = (device: string) => ['report', 'fixtures/results/mbx01.json', '--format', 'json', '--out', device, '--format', 'nagios'];
+      const node = await box.node({ args: args('/dev/null') });
+      expect(node.code).toBe(2);
+      expect(node.stdout).toMatch(/^EXCHANGE-PORTS CRITICAL/);
+      for (const device of devices) expect(await executable({ args: args(device) })).toEqual(node);
+      expect(readdirSync(ROOT).filter((name) => /^nul/i.test(name))).toEqual([]);
+    }, 120_000);
+
+    test('lab --standard-ports --scan: the real port numbers, the same verdicts (no refusal on Windows; wine runs as root here)', async () => {
+      const args = ['lab', '--standard-ports', '--scan', '--format', 'json'];
+      const [exe, node] = await both({ args, cwd: scratch });
+      expect(exe.stderr).toBe('');
+      expect(exe.code).toBe(node.code);
+      const result = JSON.parse(exe.stdout) as ResultJson;
+      expect(result.checks.filter((c) => c.port === 25 && c.verdict === 'pass').length).toBeGreaterThan(0);
+      // UDP differs under wine, for reasons not of the tool: wine binds a UDP socket bound to one
+      // address to 0.0.0.0 (so the lab's DNS answers from the wrong address and is dropped), and
+      // Node on Windows never reports a closed UDP port (libuv drops the ICMP error, libuv#5242).
+      const tcp = (run: Run): string[] => verdicts(JSON.parse(run.stdout) as ResultJson).filter((line) => line.includes('/tcp '));
+      expect(tcp(exe).length).toBeGreaterThan(50);
+      expect(tcp(exe)).toEqual(tcp(node));
+    }, 180_000);
+
     test('Ctrl-C during a scan: the partial result, exit 130', async () => {
       const slow = ['--timeout', '10000', '--min-timeout', '10000', '--max-timeout', '10000', '--retries', '0', '--quiet'];
       const args = (out: string) => ['scan', '-t', 'silent-dns.yaml', '--from', 'mailbox', ...slow, '--format', 'json', '--out', out, '--format', 'table'];
-      const exe = await executable({ args: args(`${which}-cut.json`), cwd: scratch, signal: 'SIGINT', afterMs: 4000 });
-      const node = await box.node({ args: args('node-cut.json'), cwd: scratch, signal: 'SIGINT', afterMs: 4000 });
+      // The signal comes 1.5 s after the DNS query: the TCP checks have finished by then.
+      const underWay = () => nextQuery().then(() => new Promise((resolve) => setTimeout(resolve, 1500)));
+      const exe = await executable({ args: args(`${which}-cut.json`), cwd: scratch, signal: 'SIGINT', afterMs: 1000, ready: underWay() });
+      const node = await box.node({ args: args('node-cut.json'), cwd: scratch, signal: 'SIGINT', afterMs: 1000, ready: underWay() });
       expect(exe.code).toBe(130);
       expect(node.code).toBe(130);
       expect(exe.stdout).toContain('PARTIAL: the scan was cut short');
@@ -174,5 +235,35 @@ whenRoot(() => {
       expect(exeResult.checks.find((c) => c.id.includes(`:${SILENT_DNS_PORT}/udp`))?.observed.error).toMatch(/cut short \(SIGINT\)/);
       expect(verdicts(exeResult)).toEqual(verdicts(nodeResult));
     }, 90_000);
+  });
+  describe('certificates: the system store as well as Node roots, never the real machine store', () => {
+    const smtp = (runner: Runner, env: Record<string, string | undefined>): Promise<SmtpJson> =>
+      runner({ args: ['smtp', edgeSmtp, '--starttls', '--ehlo', 'scanner.contoso.lab', '--format', 'json'], cwd: labDir, env }).then((run) => {
+        expect(run.stderr).toBe('');
+        return JSON.parse(run.stdout) as SmtpJson;
+      });
+
+    test('Linux, the Node build (its fallback) and the executable (Node 22 tls.getCACertificates): the root in SSL_CERT_FILE is trusted without --ca', async () => {
+      const empty = join(scratch, 'empty-store');
+      mkdirSync(empty, { recursive: true });
+      writeFileSync(join(empty, 'none.pem'), '');
+      for (const runner of [box.node, box.linux]) {
+        const trusted = await smtp(runner, { SSL_CERT_FILE: join(labDir, 'lab-ca.pem'), SSL_CERT_DIR: empty, NODE_EXTRA_CA_CERTS: undefined });
+        expect(trusted.observation.service?.tls).toMatchObject({ trusted: true });
+        expect(trusted.findings.map((f) => f.id)).not.toContain('tls.untrusted');
+        const untrusted = await smtp(runner, { SSL_CERT_FILE: join(empty, 'none.pem'), SSL_CERT_DIR: empty, NODE_EXTRA_CA_CERTS: undefined });
+        expect(untrusted.observation.service?.tls).toMatchObject({ trusted: false });
+      }
+    }, 120_000);
+
+    test("Windows under wine: untrusted until the root is in the Windows store (the current user's Root), then trusted without --ca", async () => {
+      const before = await smtp(box.windows, { NODE_EXTRA_CA_CERTS: undefined });
+      expect(before.observation.service?.tls).toMatchObject({ trusted: false });
+      expect(before.findings.map((f) => f.id)).toContain('tls.untrusted');
+      await box.trustInWindowsStore(readFileSync(join(labDir, 'lab-ca.pem'), 'utf8'));
+      const after = await smtp(box.windows, { NODE_EXTRA_CA_CERTS: undefined });
+      expect(after.observation.service?.tls).toMatchObject({ trusted: true });
+      expect(after.findings.map((f) => f.id)).not.toContain('tls.untrusted');
+    }, 120_000);
   });
 });

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/cli/errors.js';
-import { checkOutputTarget, OutputError, writeOutput } from '../../src/cli/output.js';
+import { checkOutputTarget, OutputError, writeMethod, writeOutput } from '../../src/cli/output.js';
 import { whenRoot } from '../helpers/root.js';
 
 const WINDOWS = { os: 'win32' } as const;
@@ -123,8 +123,38 @@ describe('writeOutput on Windows (the platform injected)', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  test('init --out NUL: nothing to refuse, nothing written', async () => {
+    await writeOutput(join(dir, 'nul'), 'organization: x\n', { exclusive: true, platform: WINDOWS });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   test('on Linux a file named NUL is an ordinary file', async () => {
     await writeOutput(join(dir, 'NUL'), 'kept\n', { platform: LINUX });
     expect(readFileSync(join(dir, 'NUL'), 'utf8')).toBe('kept\n');
+  });
+});
+
+describe('writeMethod: how each target is written (pure)', () => {
+  const file = { isFile: () => true, isDirectory: () => false };
+  const device = { isFile: () => false, isDirectory: () => false };
+  const folder = { isFile: () => false, isDirectory: () => true };
+
+  test.each([
+    ['NUL', undefined, WINDOWS, false, 'discard'],
+    ['nul:', device, WINDOWS, true, 'discard'],
+    ['\\\\.\\NUL', undefined, WINDOWS, false, 'discard'],
+    ['C:\\reports\\Nul. ', undefined, WINDOWS, false, 'discard'],
+    ['NUL.txt', undefined, WINDOWS, false, 'replace'],
+    ['null', undefined, WINDOWS, false, 'replace'],
+    ['NUL', undefined, LINUX, false, 'replace'],
+    ['/dev/null', device, LINUX, false, 'in place'],
+    ['/dev/null', device, LINUX, true, 'in place'],
+    ['r.json', file, LINUX, false, 'replace'],
+    ['r.json', undefined, WINDOWS, false, 'replace'],
+    ['topology.yaml', file, WINDOWS, true, 'refuse: exists'],
+    ['topology.yaml', undefined, LINUX, true, 'create'],
+    ['reports', folder, LINUX, false, 'refuse: directory'],
+  ] as const)('%s (%o) on %o, exclusive %s: %s', (name, info, platform, exclusive, method) => {
+    expect(writeMethod(name, info, platform, exclusive)).toBe(method);
   });
 });

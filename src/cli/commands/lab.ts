@@ -10,6 +10,8 @@ import { FINDING_DEFAULTS } from '../../verdict/findings/index.js';
 import type { ScanResult } from '../../verdict/types.js';
 import { ENGINE_ARG_DEFAULTS, toEngineOptions } from '../engine-options.js';
 import { UsageError } from '../errors.js';
+import { lowPortsRefusal } from '../low-ports.js';
+import { writeOutput } from '../output.js';
 import { prepareReports, reportOptions, screenFormat, type ReportArgs } from '../report-options.js';
 import { scanTopology } from '../run-scan.js';
 import { toServiceSetup } from '../service-options.js';
@@ -54,12 +56,13 @@ export const labCommand: CommandModule<object, Args> = {
   builder: (y) =>
     reportOptions(y, { baseline: false })
       .option('scan', { type: 'boolean', default: false, describe: 'scan the lab from each vantage, print the merged matrix, stop' })
-      .option('standard-ports', { type: 'boolean', default: false, describe: 'listen on the real port numbers (needs root)' }) as never,
+      .option('standard-ports', { type: 'boolean', default: false, describe: 'listen on the real port numbers (needs root, except on Windows)' }) as never,
   handler: async (args) => {
-    if (args['standard-ports'] && process.getuid?.() !== 0) throw new UsageError('lab: --standard-ports needs root');
+    const refusal = args['standard-ports'] ? lowPortsRefusal(process.platform, process.getuid?.()) : undefined;
+    if (refusal) throw new UsageError(refusal);
     const onScreen = screenFormat(args);
     const reports = await prepareReports(args);
-    const lab = await startLab(contoso(loopbackAddresses()), { standardPorts: args['standard-ports'] });
+    const lab = await startLab(contoso(loopbackAddresses()), { standardPorts: args['standard-ports'], writeText: (file, text) => writeOutput(file, text) });
     try {
       if (!args.scan) {
         process.stdout.write(describeLab(lab.organization, lab.hosts, { topology: lab.topologyFile, authority: lab.authorityFile }));

@@ -90,7 +90,7 @@ export const smtpCommand: CommandModule<object, Args> = {
       .positional('target', { type: 'string', describe: 'HOST[:PORT] (port 25 by default; IPv6 as [::1]:25); a name is checked at each of its addresses' })
       .option('starttls', { type: 'boolean', default: true, describe: 'upgrade with STARTTLS when offered, check the certificate, EHLO again (--no-starttls: stay in clear text)' })
       .option('legacy-tls', { type: 'boolean', default: true, describe: 'after STARTTLS worked, also try a TLS 1.0/1.1 handshake (--no-legacy-tls)' })
-      .option('ehlo', { type: 'string', requiresArg: true, describe: 'the name to EHLO with (default: this host name)' })
+      .option('ehlo', { type: 'string', requiresArg: true, describe: "the name to EHLO with (default: this machine's full name, else its host name)" })
       .option('timeout', { type: 'number', requiresArg: true, default: 10000, describe: 'ms for the connect and for each reply and the TLS handshake' })
       .option('format', { choices: ['text', 'json', 'nagios'] as const, requiresArg: true, default: 'text' as const, describe: 'nagios: a check_smtp-style status line with perfdata, one line per address' })
       .option('dns', { type: 'string', array: true, requiresArg: true, default: [] as string[], describe: 'DNS server (ADDRESS, ADDRESS:PORT or [IPv6]:PORT) to resolve HOST with instead of the system resolver (repeatable)' })
