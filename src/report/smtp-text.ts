@@ -151,7 +151,7 @@ const OUTCOME_WORDS: Readonly<Record<AddressOutcome, string>> = {
 /** `mail.contoso.test port 25: 3 addresses: 1 clean, 1 with warnings, 1 could not connect`. */
 function summary(report: SmtpCheckReport): string {
   const tally = new Map<AddressOutcome, number>();
-  for (const check of report.addresses) tally.set(addressOutcome(check), (tally.get(addressOutcome(check)) ?? 0) + 1);
+  for (const outcome of report.addresses.map(addressOutcome)) tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
   const parts = (['ok', 'warning', 'critical', 'unreachable'] as const).flatMap((o) => (tally.has(o) ? [`${tally.get(o)} ${OUTCOME_WORDS[o]}`] : []));
   return `${report.host} port ${report.port}: ${report.addresses.length} addresses: ${parts.join(', ')}`;
 }

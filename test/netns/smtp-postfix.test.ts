@@ -139,8 +139,8 @@ if (!isRoot) {
       }
     }, 60000);
 
-    afterAll(async () => {
-      const exited = master && master.exitCode === null ? new Promise((resolve) => master?.once('exit', resolve)) : Promise.resolve();
+    /** Synchronous, so the exit hook can run it too: a worker that dies mid-suite still leaves no namespace. */
+    function removeAll(): void {
       const attempts: Array<() => void> = [
         () => dns?.kill('SIGKILL'),
         () => conf && inNs(MTA_NS, 'postfix', ['-c', conf, 'stop']),
@@ -157,6 +157,7 @@ if (!isRoot) {
         () => sh('ip', ['netns', 'del', CLIENT_NS]),
         () => sh('ip', ['netns', 'del', MTA_NS]),
         () => dir && rmSync(dir, { recursive: true, force: true }),
+        () => master?.exitCode === null && master.kill('SIGKILL'),
       ];
       for (const attempt of attempts) {
         try {
@@ -165,7 +166,13 @@ if (!isRoot) {
           // keep cleaning up the rest
         }
       }
-      if (master?.exitCode === null) master.kill('SIGKILL');
+    }
+    process.once('exit', removeAll);
+
+    afterAll(async () => {
+      const exited = master && master.exitCode === null ? new Promise((resolve) => master?.once('exit', resolve)) : Promise.resolve();
+      removeAll();
+      process.off('exit', removeAll);
       await exited;
     });
 
