@@ -9,6 +9,11 @@ interface SmtpJson {
   findings: { id: string }[];
 }
 
+/** The smtp command's JSON: one block per address; the server here has one. */
+interface SmtpReportJson {
+  addresses: SmtpJson[];
+}
+
 /**
  * The "system store" of the child process is a temporary one (SSL_CERT_FILE, SSL_CERT_DIR): the
  * machine's real store is never touched. NODE_EXTRA_CA_CERTS is removed, so only the system
@@ -36,7 +41,9 @@ describe(`certificates checked against the system store as well (built CLI, Node
   const smtp = async (env: NodeJS.ProcessEnv, extra: string[] = []): Promise<SmtpJson> => {
     const run = await runCliAsync(['smtp', `127.0.0.1:${server.port}`, '--starttls', '--ehlo', 'probe.example.test', '--format', 'json', ...extra], { env });
     expect(run.stderr).toBe('');
-    return JSON.parse(run.stdout) as SmtpJson;
+    const report = JSON.parse(run.stdout) as SmtpReportJson;
+    expect(report.addresses).toHaveLength(1);
+    return report.addresses[0]!;
   };
 
   test('a server whose chain ends at a root in the system store is trusted without --ca', async () => {
