@@ -78,10 +78,11 @@ async function replaceFile(target: string, data: string, mode: number): Promise<
   }
 }
 
+const alreadyExists = (file: string): UsageError => new UsageError(`${file} already exists (use --force to overwrite it)`);
+
 /** A new file only ('wx' also refuses one created since the stat); one that fails half-written is removed. */
 async function createFile(file: string, data: string): Promise<void> {
-  const taken = () => new UsageError(`${file} already exists (use --force to overwrite it)`);
-  const handle = await open(file, 'wx').catch((error: NodeJS.ErrnoException) => Promise.reject(error.code === 'EEXIST' ? taken() : error));
+  const handle = await open(file, 'wx').catch((error: NodeJS.ErrnoException) => Promise.reject(error.code === 'EEXIST' ? alreadyExists(file) : error));
   try {
     await handle.writeFile(data);
     await handle.close();
@@ -98,14 +99,14 @@ export interface WriteOptions {
   readonly exclusive?: boolean;
 }
 
+export type WriteMethod = 'discard' | 'in place' | 'create' | 'replace' | 'refuse: directory' | 'refuse: exists';
+
 /**
  * How a file is written, from what is there now (`info` from stat, undefined when nothing is):
  * Windows' null device is written to nowhere, as /dev/null; a device, FIFO or socket in place
  * (`--out /dev/null` must not replace /dev/null, a FIFO must feed its reader), even by init,
  * which refuses only to replace a file; a file or a new path is replaced (or created) whole.
  */
-export type WriteMethod = 'discard' | 'in place' | 'create' | 'replace' | 'refuse: directory' | 'refuse: exists';
-
 export function writeMethod(file: string, info: Pick<Stats, 'isFile' | 'isDirectory'> | undefined, platform: Platform, exclusive = false): WriteMethod {
   if (platform.os === 'win32' && isWindowsNull(file)) return 'discard';
   if (info?.isDirectory()) return 'refuse: directory';
@@ -125,7 +126,7 @@ export async function writeOutput(file: string, text: string, options: WriteOpti
   const info = await existing(file);
   const method = writeMethod(file, info, platform, options.exclusive);
   if (method === 'refuse: directory') throw new OutputError(file, 'is a directory');
-  if (method === 'refuse: exists') throw new UsageError(`${file} already exists (use --force to overwrite it)`);
+  if (method === 'refuse: exists') throw alreadyExists(file);
   try {
     if (method === 'create') return await createFile(file, data);
     if (method === 'in place') return await writeFile(file, data);
