@@ -48,21 +48,33 @@ export async function freeUdpPort(host = '127.0.0.1'): Promise<number> {
 export interface Running {
   readonly port: number;
   close(): Promise<void>;
+  /**
+   * Resolves once every connection accepted so far has closed: what the client sent last (a
+   * QUIT it did not wait to see answered) has been read by then.
+   */
+  settled(): Promise<void>;
 }
 
 /** Listens on 127.0.0.1, port 0; `close` destroys every connection it accepted. */
 export async function listen(server: Server): Promise<Running> {
   const sockets = new Set<Socket>();
+  let waiters: (() => void)[] = [];
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      if (sockets.size > 0) return;
+      for (const waiter of waiters) waiter();
+      waiters = [];
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   return {
     port: address.port,
+    settled: () => (sockets.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -127,16 +139,22 @@ export function smtpFixture(name: string): SmtpScript {
 export interface ScriptedServer extends Running {
   /** Every command every client sent, in order. */
   readonly commands: string[];
+  /** The commands of each connection, in the order the connections were accepted. */
+  readonly sessions: string[][];
 }
 
 export async function startSmtpServer(script: SmtpScript): Promise<ScriptedServer> {
   const commands: string[] = [];
+  const sessions: string[][] = [];
   const server = createServer((socket) => {
     let stream: Socket | TLSSocket = socket;
     let secure = false;
+    const session: string[] = [];
+    sessions.push(session);
     socket.write(crlf(script.greeting));
     const handle = (line: string): void => {
       commands.push(line);
+      session.push(line);
       const verb = line.split(' ')[0]?.toUpperCase();
       if (verb === 'EHLO') {
         stream.write(script.rejectEhlo ? '502 5.5.2 Command not recognized\r\n' : crlf(secure ? (script.ehloAfterTls ?? script.ehlo) : script.ehlo));
@@ -156,7 +174,7 @@ export async function startSmtpServer(script: SmtpScript): Promise<ScriptedServe
     };
     let stop = onLines(socket, handle);
   });
-  return { ...(await listen(server)), commands };
+  return { ...(await listen(server)), commands, sessions };
 }
 
 /** A server that does whatever `onConnection` does with each raw socket (the hostile ones). */
@@ -186,12 +204,16 @@ export interface LineScript {
 
 export async function startLineServer(script: LineScript, implicitTls?: TlsOptions): Promise<ScriptedServer> {
   const commands: string[] = [];
+  const sessions: string[][] = [];
   const serve = (first: Socket | TLSSocket, secureFromStart: boolean): void => {
     let stream = first;
     let secure = secureFromStart;
+    const session: string[] = [];
+    sessions.push(session);
     stream.write(`${script.greeting}\r\n`);
     const handle = (line: string): void => {
       commands.push(line);
+      session.push(line);
       const answer = script.respond(line, secure);
       if (answer === null) {
         stream.end();
@@ -215,5 +237,5 @@ export async function startLineServer(script: LineScript, implicitTls?: TlsOptio
     ? createTlsServer({ ...implicitTls }, (socket) => serve(socket, true))
     : createServer((socket) => serve(socket, false));
   server.on('tlsClientError', () => undefined);
-  return { ...(await listen(server)), commands };
+  return { ...(await listen(server)), commands, sessions };
 }
