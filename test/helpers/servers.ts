@@ -125,6 +125,8 @@ export interface SmtpScript {
   readonly rejectEhlo?: boolean;
   /** After the STARTTLS reply: a real handshake (default), or silence. */
   readonly handshake?: 'normal' | 'never';
+  /** `handshake` per connection, in the order they were accepted (then `handshake` again). */
+  readonly handshakes?: readonly ('normal' | 'never')[];
   /** Bytes sent right after the STARTTLS reply, before the handshake. */
   readonly afterStarttls?: string;
   readonly tls?: KeyPair;
@@ -162,7 +164,7 @@ export async function startSmtpServer(script: SmtpScript): Promise<ScriptedServe
       else if (verb === 'STARTTLS' && script.starttls && !secure) {
         stop();
         stream.write(crlf(script.starttls) + (script.afterStarttls ?? ''));
-        if (script.handshake === 'never') return;
+        if ((script.handshakes?.[sessions.indexOf(session)] ?? script.handshake) === 'never') return;
         const tlsSocket = new TLSSocket(socket, { isServer: true, ...(script.tls ?? certificate('mail')), ...script.tlsOptions });
         tlsSocket.on('error', () => undefined);
         stream = tlsSocket;
