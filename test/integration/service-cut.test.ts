@@ -9,6 +9,7 @@ import { serviceProbers } from '../../src/probe/service-probers.js';
 import type { SmtpFacts } from '../../src/probe/smtp.js';
 import type { TlsServiceFacts } from '../../src/probe/tls.js';
 import type { Observation } from '../../src/probe/types.js';
+import { FAST_OPTIONS } from '../helpers/checks.js';
 import { afterGreeting, trickle } from '../helpers/hostile.js';
 import { probeTarget } from '../helpers/probe-target.js';
 import { certificate, smtpFixture, startRawServer, startSmtpServer, startTlsServer, TEST_CA, type Running } from '../helpers/servers.js';
@@ -24,18 +25,7 @@ const CUT_MS = 1500;
 /** Generous: the cut, the engine's wind-down and a loaded machine; far below one phase limit. */
 const ENDED_WITHIN_MS = CUT_MS + 2500;
 
-const ENGINE: EngineOptions = {
-  concurrency: 16,
-  perHost: 8,
-  timeoutMs: 1000,
-  minTimeoutMs: 100,
-  maxTimeoutMs: 2000,
-  retries: 0,
-  deadlineMs: 0,
-  ip: 'both',
-  exclude: [],
-  dnsServers: [],
-};
+const ENGINE: EngineOptions = { ...FAST_OPTIONS, timeoutMs: 1000, maxTimeoutMs: 2000, retries: 0, deadlineMs: 0 };
 
 const slowly = (text: string): ((socket: Socket) => void) => trickle(text, 100);
 
