@@ -132,7 +132,13 @@ export interface SmtpScript {
   readonly tls?: KeyPair;
   /** More server TLS settings (minVersion, ciphers) for the STARTTLS handshake. */
   readonly tlsOptions?: TlsOptions;
+  /** At most this many sessions at once: one more is greeted with `busy` and closed (a per-client connection limit). */
+  readonly maxSessions?: number;
+  readonly busy?: readonly string[];
 }
+
+/** What Exchange 2016 says when a source has too many connections open (MaxInboundConnectionPerSource). */
+export const SMTP_BUSY = ['421 4.3.2 The maximum number of concurrent connections has exceeded a limit, closing transmission channel'];
 
 export function smtpFixture(name: string): SmtpScript {
   return JSON.parse(readFileSync(join(ROOT, 'fixtures', 'smtp', `${name}.json`), 'utf8')) as SmtpScript;
@@ -143,20 +149,54 @@ export interface ScriptedServer extends Running {
   readonly commands: string[];
   /** The commands of each connection, in the order the connections were accepted. */
   readonly sessions: string[][];
+  /** `N:connect`, `N:<command line>` and `N:close` for session N, in the order they happened. */
+  readonly timeline: string[];
+}
+
+/** Sessions, their commands and their timeline, as a scripted server records them. */
+function recorder(): Pick<ScriptedServer, 'commands' | 'sessions' | 'timeline'> & { open(socket: Socket): (line: string) => void; openCount(): number } {
+  const commands: string[] = [];
+  const sessions: string[][] = [];
+  const timeline: string[] = [];
+  let open = 0;
+  return {
+    commands,
+    sessions,
+    timeline,
+    openCount: () => open,
+    open(socket) {
+      const index = sessions.length;
+      const session: string[] = [];
+      sessions.push(session);
+      timeline.push(`${index}:connect`);
+      open += 1;
+      socket.on('close', () => {
+        open -= 1;
+        timeline.push(`${index}:close`);
+      });
+      return (line) => {
+        commands.push(line);
+        session.push(line);
+        timeline.push(`${index}:${line}`);
+      };
+    },
+  };
 }
 
 export async function startSmtpServer(script: SmtpScript): Promise<ScriptedServer> {
-  const commands: string[] = [];
-  const sessions: string[][] = [];
+  const { open, openCount, ...recorded } = recorder();
   const server = createServer((socket) => {
     let stream: Socket | TLSSocket = socket;
     let secure = false;
-    const session: string[] = [];
-    sessions.push(session);
+    const record = open(socket);
+    const index = recorded.sessions.length - 1;
+    if (script.maxSessions !== undefined && openCount() > script.maxSessions) {
+      socket.end(crlf(script.busy ?? SMTP_BUSY));
+      return;
+    }
     socket.write(crlf(script.greeting));
     const handle = (line: string): void => {
-      commands.push(line);
-      session.push(line);
+      record(line);
       const verb = line.split(' ')[0]?.toUpperCase();
       if (verb === 'EHLO') {
         stream.write(script.rejectEhlo ? '502 5.5.2 Command not recognized\r\n' : crlf(secure ? (script.ehloAfterTls ?? script.ehlo) : script.ehlo));
@@ -164,7 +204,7 @@ export async function startSmtpServer(script: SmtpScript): Promise<ScriptedServe
       else if (verb === 'STARTTLS' && script.starttls && !secure) {
         stop();
         stream.write(crlf(script.starttls) + (script.afterStarttls ?? ''));
-        if ((script.handshakes?.[sessions.indexOf(session)] ?? script.handshake) === 'never') return;
+        if ((script.handshakes?.[index] ?? script.handshake) === 'never') return;
         const tlsSocket = new TLSSocket(socket, { isServer: true, ...(script.tls ?? certificate('mail')), ...script.tlsOptions });
         tlsSocket.on('error', () => undefined);
         stream = tlsSocket;
@@ -176,7 +216,7 @@ export async function startSmtpServer(script: SmtpScript): Promise<ScriptedServe
     };
     let stop = onLines(socket, handle);
   });
-  return { ...(await listen(server)), commands, sessions };
+  return { ...(await listen(server)), ...recorded };
 }
 
 /** A server that does whatever `onConnection` does with each raw socket (the hostile ones). */
@@ -202,20 +242,24 @@ export interface LineScript {
   readonly greeting: string;
   respond(line: string, secure: boolean): string | null | { starttls: string };
   readonly tls?: KeyPair;
+  /** At most this many sessions at once: one more gets `busy` (default `* BYE ...`) and is closed. */
+  readonly maxSessions?: number;
+  readonly busy?: string;
 }
 
 export async function startLineServer(script: LineScript, implicitTls?: TlsOptions): Promise<ScriptedServer> {
-  const commands: string[] = [];
-  const sessions: string[][] = [];
+  const { open, openCount, ...recorded } = recorder();
   const serve = (first: Socket | TLSSocket, secureFromStart: boolean): void => {
     let stream = first;
     let secure = secureFromStart;
-    const session: string[] = [];
-    sessions.push(session);
+    const record = open(first);
+    if (script.maxSessions !== undefined && openCount() > script.maxSessions) {
+      stream.end(`${script.busy ?? '* BYE too many connections from your address'}\r\n`);
+      return;
+    }
     stream.write(`${script.greeting}\r\n`);
     const handle = (line: string): void => {
-      commands.push(line);
-      session.push(line);
+      record(line);
       const answer = script.respond(line, secure);
       if (answer === null) {
         stream.end();
@@ -239,5 +283,5 @@ export async function startLineServer(script: LineScript, implicitTls?: TlsOptio
     ? createTlsServer({ ...implicitTls }, (socket) => serve(socket, true))
     : createServer((socket) => serve(socket, false));
   server.on('tlsClientError', () => undefined);
-  return { ...(await listen(server)), commands, sessions };
+  return { ...(await listen(server)), ...recorded };
 }

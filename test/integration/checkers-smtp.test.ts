@@ -3,11 +3,11 @@ import { serviceProbers } from '../../src/probe/service-probers.js';
 import type { Observation } from '../../src/probe/types.js';
 import { serviceFindings } from '../../src/verdict/findings/index.js';
 import { probeTarget } from '../helpers/probe-target.js';
-import { certificate, onLines, smtpFixture, startSmtpServer, startTlsServer, TEST_CA, type ScriptedServer, type SmtpScript } from '../helpers/servers.js';
+import { certificate, onLines, smtpFixture, startSmtpServer, startTlsServer, TEST_CA, type Running, type ScriptedServer, type SmtpScript } from '../helpers/servers.js';
 
 const OPTIONS: SmtpProberOptions = { ...SMTP_DEFAULTS, ehloName: 'probe.example.test', ca: [TEST_CA()], legacyCheck: false };
 
-const servers: ScriptedServer[] = [];
+const servers: Running[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
@@ -178,7 +178,7 @@ describe('SMTP checker against recorded servers', () => {
         else socket.end('221 bye\r\n');
       });
     });
-    servers.push({ ...server, commands: [], sessions: [] });
+    servers.push(server);
     const target = probeTarget({ port: server.port, modelPort: 465, probe: 'smtp', implicitTls: true });
     const facts = (await makeSmtpProber(OPTIONS)(target, new AbortController().signal)).service as SmtpFacts;
     expect(facts).toMatchObject({ greeting: { code: 220 }, auth: ['LOGIN'], starttls: { offered: false, attempted: false }, tls: { handshake: 'ok', trusted: true } });
