@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { deadline, failureFacts, ProbeFailure, type Deadline, type DialogueFailure } from './deadline.js';
 import { TextSession, type DialogueFacts, type DialogueOptions } from './text-session.js';
-import { besideLegacy, legacyDialogue } from './tls-legacy.js';
+import { besideLegacy, legacyDialogue, secondSessionRefused } from './tls-legacy.js';
 import { serverName, type ProbeTarget } from './types.js';
 import type { TlsFacts } from './tls-facts.js';
 
@@ -151,9 +151,7 @@ export async function mailAccessDialogue(
 
 /** Why a session never reached TLS when the service turned it away (for the TLS 1.0/1.1 check's note). */
 function refusal(facts: MailAccessFacts): string | undefined {
-  if (facts.greetingOk !== false) return undefined;
-  const greeting = facts.greeting ?? '';
-  return `the service refused a second session beside the main one: ${greeting.length > 120 ? `${greeting.slice(0, 120)}...` : greeting}`;
+  return facts.greetingOk === false ? secondSessionRefused(facts.greeting ?? '') : undefined;
 }
 
 /** The dialogue and, when asked, beside it the TLS 1.0/1.1 check: the whole dialogue again on its own connection. */

@@ -6,7 +6,7 @@ import { exchangeFingerprint, type ExchangeFingerprint } from './smtp-exchange.j
 import { ReplyAssembler, type ReplyLimits, type SmtpReply } from './smtp-reply.js';
 import { runService } from './service-run.js';
 import { TextSession, type DialogueFacts, type DialogueOptions } from './text-session.js';
-import { besideLegacy, legacyDialogue } from './tls-legacy.js';
+import { besideLegacy, legacyDialogue, secondSessionRefused } from './tls-legacy.js';
 import type { TlsFacts } from './tls-facts.js';
 import { serverName, type Prober, type ServiceFacts } from './types.js';
 
@@ -217,10 +217,8 @@ function smtpFacts(session: SmtpSession, implicitTls: boolean): SmtpFacts {
 function refusal(facts: SmtpFacts): string | undefined {
   const code = facts.greeting?.code;
   if (code === undefined || code === 220) return undefined;
-  return `the service refused a second session beside the main one: ${clip(facts.banner ?? String(code))}`;
+  return secondSessionRefused(facts.banner ?? String(code));
 }
-
-const clip = (text: string): string => (text.length > 120 ? `${text.slice(0, 120)}...` : text);
 
 export function makeSmtpProber(options: SmtpProberOptions = SMTP_DEFAULTS): Prober {
   return (target, signal) =>

@@ -47,6 +47,11 @@ export function legacyHandshake(target: ProbeTarget, hostName: string, options: 
   });
 }
 
+/** The note's reason when the service turned the second session away (its greeting, clipped). */
+export function secondSessionRefused(greeting: string): string {
+  return `the service refused a second session beside the main one: ${greeting.length > 120 ? `${greeting.slice(0, 120)}...` : greeting}`;
+}
+
 /**
  * The service's whole dialogue on a connection of its own, up to and through a handshake that
  * offers at most TLS 1.1 (STARTTLS or implicit TLS). `refusal` says why a session that never
