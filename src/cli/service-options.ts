@@ -29,7 +29,7 @@ export function serviceOptions<T>(y: Argv<T>): Argv<T & ServiceArgs> {
     .option('cert-warn-days', { type: 'number', requiresArg: true, default: FINDING_DEFAULTS.certWarnDays, group: GROUP, describe: 'a certificate with fewer days left is a warning' })
     .option('cert-crit-days', { type: 'number', requiresArg: true, default: FINDING_DEFAULTS.certCritDays, group: GROUP, describe: '... and with fewer days left, critical' })
     .option('service-timeout', { type: 'number', requiresArg: true, default: 10000, group: GROUP, describe: 'ms for each greeting, reply, TLS handshake and HTTP request' })
-    .option('legacy-tls', { type: 'boolean', default: true, group: GROUP, describe: 'also try a TLS 1.0/1.1 handshake where TLS worked (--no-legacy-tls)' }) as unknown as Argv<T & ServiceArgs>;
+    .option('legacy-tls', { type: 'boolean', default: true, group: GROUP, describe: 'also try a TLS 1.0/1.1 handshake, on a second connection beside each dialogue with TLS (--no-legacy-tls)' }) as unknown as Argv<T & ServiceArgs>;
 }
 
 export interface ServiceSetup {

@@ -5,7 +5,7 @@ import { connectTcp } from './service-connect.js';
 import { runService } from './service-run.js';
 import { TextSession } from './text-session.js';
 import type { TlsClientOptions } from './tls-handshake.js';
-import { probeLegacyTls } from './tls-legacy.js';
+import { besideLegacy, legacyHandshake } from './tls-legacy.js';
 import type { TlsFacts } from './tls-facts.js';
 import { serverName, type ProbeTarget, type Prober, type ServiceFacts } from './types.js';
 
@@ -111,7 +111,7 @@ async function get(
     const failure = failureFacts(error, `GET ${path}`);
     return { response: { path, ...(statusLine ? { statusLine } : {}), headers, failure }, ...(tls ? { tls } : {}) };
   } finally {
-    session.close();
+    await session.close();
   }
 }
 
@@ -145,9 +145,6 @@ async function httpDialogue(first: Socket, target: ProbeTarget, options: HttpPro
     }
     if (tls?.handshake === 'failed') break;
   }
-  if (tls?.handshake === 'ok' && options.legacyCheck && !signal.aborted) {
-    tls = { ...tls, legacy: await probeLegacyTls(target.address, target.port, serverName(target), target.timeoutMs, options, signal) };
-  }
   const feServer = firstHeader(responses, 'x-feserver');
   const owaVersion = firstHeader(responses, 'x-owa-version');
   return {
@@ -162,7 +159,16 @@ async function httpDialogue(first: Socket, target: ProbeTarget, options: HttpPro
   };
 }
 
+/** The requests and, on https when asked, beside them the TLS 1.0/1.1 probe on its own connection. */
+function httpFacts(socket: Socket, target: ProbeTarget, options: HttpProberOptions, signal: AbortSignal): Promise<HttpFacts> {
+  if (!target.check.implicitTls || !options.legacyCheck) return httpDialogue(socket, target, options, signal);
+  return besideLegacy(signal, (own) => legacyHandshake(target, serverName(target), options, own), (admitted) => {
+    admitted();
+    return httpDialogue(socket, target, options, signal);
+  });
+}
+
 /** Port 80 (redirect to https expected) and 443 (the Exchange virtual directories). */
 export function makeHttpProber(options: HttpProberOptions = HTTP_DEFAULTS): Prober {
-  return (target, signal) => runService(target, signal, options.sessionTimeoutMs, (socket, session) => httpDialogue(socket, target, options, session));
+  return (target, signal) => runService(target, signal, options.sessionTimeoutMs, (socket, session) => httpFacts(socket, target, options, session));
 }

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { deadline, failureFacts, ProbeFailure, type Deadline, type DialogueFailure } from './deadline.js';
 import { TextSession, type DialogueFacts, type DialogueOptions } from './text-session.js';
-import { withLegacyTls } from './tls-legacy.js';
+import { besideLegacy, legacyDialogue, secondSessionRefused } from './tls-legacy.js';
 import { serverName, type ProbeTarget } from './types.js';
 import type { TlsFacts } from './tls-facts.js';
 
@@ -40,7 +40,8 @@ export interface MailAccessProtocol {
   readonly starttlsCapability: string;
   /** Sends the STARTTLS command; the reply line and whether the handshake may start. */
   starttls(session: MailAccessSession): Promise<{ reply: string; ok: boolean }>;
-  logout(session: MailAccessSession): Promise<void>;
+  /** Sends LOGOUT (QUIT) and does not wait for the reply: the session is closed next. */
+  logout(session: MailAccessSession): void;
 }
 
 export class MailAccessSession extends TextSession {
@@ -81,16 +82,25 @@ interface Progress {
   tls?: TlsFacts;
 }
 
-async function converse(session: MailAccessSession, protocol: MailAccessProtocol, implicitTls: boolean, hostName: string, progress: Progress): Promise<void> {
+async function converse(
+  session: MailAccessSession,
+  protocol: MailAccessProtocol,
+  implicitTls: boolean,
+  hostName: string,
+  progress: Progress,
+  admitted: () => void,
+): Promise<void> {
   const now = session.options.now?.() ?? new Date();
   if (implicitTls) {
     const { facts } = await session.upgrade(hostName, session.options, now);
     progress.tls = facts;
-    if (facts.handshake !== 'ok') return;
+    // Nothing may be sent before the greeting: with the handshake done, a handshake-only session just closes.
+    if (facts.handshake !== 'ok' || session.options.handshakeOnly) return;
   }
   progress.greeting = await session.line(deadline('greeting', session.options.greetingTimeoutMs));
   progress.greetingOk = protocol.greetingOk(progress.greeting);
   if (!progress.greetingOk) return;
+  admitted();
   progress.capabilities = (await protocol.capabilities(session)) ?? [];
   const offered = !implicitTls && progress.capabilities.includes(protocol.starttlsCapability);
   progress.starttls = { offered, attempted: false };
@@ -102,9 +112,10 @@ async function converse(session: MailAccessSession, protocol: MailAccessProtocol
     if (early.length > 0) progress.starttls = { ...progress.starttls, earlyBytes: early.toString('latin1') };
     progress.tls = facts;
     if (facts.handshake !== 'ok') return;
+    if (session.options.handshakeOnly) return protocol.logout(session);
     progress.capabilitiesAfterTls = (await protocol.capabilities(session)) ?? [];
   }
-  await protocol.logout(session);
+  protocol.logout(session);
 }
 
 /** Greeting, capabilities, STARTTLS and the capabilities after it, logout. Never throws. */
@@ -115,16 +126,18 @@ export async function mailAccessDialogue(
   hostName: string,
   options: MailAccessOptions,
   signal: AbortSignal,
+  /** Called once the greeting accepted the client: the session is let in. */
+  admitted: () => void = () => undefined,
 ): Promise<MailAccessFacts> {
   const session = new MailAccessSession(socket, options, signal);
   const progress: Progress = { capabilities: [], starttls: { offered: false, attempted: false } };
   let failure: DialogueFailure | undefined;
   try {
-    await converse(session, protocol, implicitTls, hostName, progress);
+    await converse(session, protocol, implicitTls, hostName, progress, admitted);
   } catch (error) {
     failure = failureFacts(error, 'dialogue');
   } finally {
-    session.close();
+    await session.close();
   }
   return {
     implicitTls,
@@ -136,7 +149,12 @@ export async function mailAccessDialogue(
   };
 }
 
-/** The dialogue, then (when asked and TLS worked) the TLS 1.0/1.1 probe: the whole dialogue again. */
+/** Why a session never reached TLS when the service turned it away (for the TLS 1.0/1.1 check's note). */
+function refusal(facts: MailAccessFacts): string | undefined {
+  return facts.greetingOk === false ? secondSessionRefused(facts.greeting ?? '') : undefined;
+}
+
+/** The dialogue and, when asked, beside it the TLS 1.0/1.1 check: the whole dialogue again on its own connection. */
 export async function mailAccessFacts(
   socket: Socket,
   protocol: () => MailAccessProtocol,
@@ -146,9 +164,8 @@ export async function mailAccessFacts(
 ): Promise<MailAccessFacts> {
   const { implicitTls } = target.check;
   const name = serverName(target);
-  const facts = await mailAccessDialogue(socket, protocol(), implicitTls, name, options, signal);
-  if (!options.legacyCheck || (!implicitTls && !options.starttls)) return facts;
-  return withLegacyTls(facts, target, signal, (again, limits) =>
-    mailAccessDialogue(again, protocol(), implicitTls, name, { ...options, limits }, signal),
-  );
+  if (!options.legacyCheck || (!implicitTls && !options.starttls)) return mailAccessDialogue(socket, protocol(), implicitTls, name, options, signal);
+  const legacy = (own: AbortSignal) =>
+    legacyDialogue(target, own, (again, limits, cut) => mailAccessDialogue(again, protocol(), implicitTls, name, { ...options, limits, handshakeOnly: true }, cut), refusal);
+  return besideLegacy(signal, legacy, (admitted) => mailAccessDialogue(socket, protocol(), implicitTls, name, options, signal, admitted));
 }

@@ -37,8 +37,8 @@ function imapProtocol(): MailAccessProtocol {
       const lines = await command(session, 'STARTTLS', 'STARTTLS response');
       return { reply: lines[lines.length - 1] ?? '', ok: status(lines) === 'OK' };
     },
-    logout: async (session) => {
-      await command(session, 'LOGOUT', 'LOGOUT response').catch(() => undefined);
+    logout: (session) => {
+      if (session.writable) session.send(`a${++next} LOGOUT`);
     },
   };
 }

@@ -27,9 +27,8 @@ const POP3: MailAccessProtocol = {
     const reply = await session.line(session.reply('STLS response'));
     return { reply, ok: ok(reply) };
   },
-  logout: async (session) => {
-    session.send('QUIT');
-    await session.line(session.reply('QUIT response')).catch(() => undefined);
+  logout: (session) => {
+    if (session.writable) session.send('QUIT');
   },
 };
 

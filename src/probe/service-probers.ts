@@ -13,7 +13,7 @@ export interface ServiceProberOptions {
   readonly ehloName?: string;
   /** Overrides every per-phase deadline (greeting, each reply, TLS handshake, each HTTP request), ms. */
   readonly phaseTimeoutMs?: number;
-  /** Try a TLS 1.1-limited second handshake wherever TLS worked: implicit TLS and after STARTTLS (default on). */
+  /** Try a TLS 1.1-limited second handshake beside each dialogue with TLS, on its own connection: implicit TLS and after STARTTLS (default on). */
   readonly legacyTls?: boolean;
 }
 

@@ -6,7 +6,7 @@ import { exchangeFingerprint, type ExchangeFingerprint } from './smtp-exchange.j
 import { ReplyAssembler, type ReplyLimits, type SmtpReply } from './smtp-reply.js';
 import { runService } from './service-run.js';
 import { TextSession, type DialogueFacts, type DialogueOptions } from './text-session.js';
-import { withLegacyTls } from './tls-legacy.js';
+import { besideLegacy, legacyDialogue, secondSessionRefused } from './tls-legacy.js';
 import type { TlsFacts } from './tls-facts.js';
 import { serverName, type Prober, type ServiceFacts } from './types.js';
 
@@ -52,6 +52,7 @@ export interface SmtpFacts extends DialogueFacts<SmtpReplyFacts>, ServiceFacts {
   readonly auth: readonly string[];
   readonly authAfterTls?: readonly string[];
   readonly exchange: ExchangeFingerprint;
+  /** QUIT is sent and not waited for: `code` is never filled (kept for readers of older results). */
   readonly quit: { readonly sent: boolean; readonly code?: number | null };
 }
 
@@ -116,22 +117,16 @@ class SmtpSession extends TextSession {
     if (early.length > 0) this.starttls = { ...this.starttls, earlyBytes: early.toString('latin1') };
     this.tls = facts;
     if (facts.handshake !== 'ok') return false;
+    if (this.options.handshakeOnly) return true;
     this.ehloAfterTls = await this.hello('EHLO after TLS');
     return true;
   }
 
-  /** Polite end: QUIT, and its reply when the session is still healthy. */
-  async end(waitForReply: boolean): Promise<void> {
+  /** Polite end: QUIT, sent and not waited for (the facts never depend on its reply); `close` then ends the socket. */
+  end(): void {
     if (!this.writable || this.quit.sent) return;
     this.send('QUIT');
     this.quit = { sent: true };
-    if (!waitForReply) return;
-    try {
-      const reply = await this.reply('QUIT reply', this.options.replyTimeoutMs);
-      this.quit = { sent: true, code: reply.code };
-    } catch {
-      // The server may just close after QUIT: nothing to report.
-    }
   }
 }
 
@@ -139,21 +134,28 @@ function replyFacts(reply: SmtpReply): SmtpReplyFacts {
   return { code: reply.code, lines: reply.lines, ...(reply.problem ? { problem: reply.problem } : {}) };
 }
 
-interface SessionOptions extends SmtpProberOptions {
+/** Where the dialogue runs: the name to present and match, and whether TLS comes first. */
+export interface SmtpWhere {
   readonly hostName: string;
   /** TLS from the first byte (an SMTPS-style listener): no STARTTLS then. */
   readonly implicitTls: boolean;
+  /** Called once the service greeted with 220: the session is let in. */
+  readonly admitted?: () => void;
 }
+
+type SessionOptions = SmtpProberOptions & SmtpWhere;
 
 async function converse(session: SmtpSession, options: SessionOptions): Promise<void> {
   if (options.implicitTls) {
     session.tls = (await session.upgrade(options.hostName, options, options.now?.() ?? new Date())).facts;
-    if (session.tls.handshake !== 'ok') return;
+    // Nothing may be sent before the greeting: with the handshake done, a handshake-only session just closes.
+    if (session.tls.handshake !== 'ok' || options.handshakeOnly) return;
   }
   const greeting = await session.reply('greeting', options.greetingTimeoutMs);
   session.greeting = replyFacts(greeting);
   if (greeting.code === 421) return;
-  if (greeting.code !== 220) return session.end(true);
+  if (greeting.code !== 220) return session.end();
+  options.admitted?.();
   session.ehlo = await session.hello('EHLO');
   const offered = 'STARTTLS' in session.ehlo.extensions;
   session.starttls = { offered, attempted: false };
@@ -161,13 +163,13 @@ async function converse(session: SmtpSession, options: SessionOptions): Promise<
     const goOn = await session.startTls();
     if (!goOn) return;
   }
-  await session.end(true);
+  session.end();
 }
 
 /** Runs the SMTP dialogue on a connected socket and returns its facts; never throws. */
 export async function smtpDialogue(
   socket: Socket,
-  where: { readonly hostName: string; readonly implicitTls: boolean },
+  where: SmtpWhere,
   options: SmtpProberOptions,
   signal: AbortSignal,
 ): Promise<SmtpFacts> {
@@ -177,9 +179,9 @@ export async function smtpDialogue(
     await converse(session, sessionOptions);
   } catch (error) {
     session.failure = failureFacts(error, 'dialogue');
-    await session.end(false);
+    session.end();
   } finally {
-    session.close();
+    await session.close();
   }
   return smtpFacts(session, where.implicitTls);
 }
@@ -211,12 +213,20 @@ function smtpFacts(session: SmtpSession, implicitTls: boolean): SmtpFacts {
   };
 }
 
+/** Why a session never reached TLS when the service turned it away (for the TLS 1.0/1.1 check's note). */
+function refusal(facts: SmtpFacts): string | undefined {
+  const code = facts.greeting?.code;
+  if (code === undefined || code === 220) return undefined;
+  return secondSessionRefused(facts.banner ?? String(code));
+}
+
 export function makeSmtpProber(options: SmtpProberOptions = SMTP_DEFAULTS): Prober {
   return (target, signal) =>
     runService(target, signal, options.sessionTimeoutMs, async (socket, session) => {
       const where = { hostName: serverName(target), implicitTls: target.check.implicitTls };
-      const facts = await smtpDialogue(socket, where, options, session);
-      if (!options.legacyCheck || (!options.starttls && !where.implicitTls)) return facts;
-      return withLegacyTls(facts, target, session, (again, limits) => smtpDialogue(again, where, { ...options, limits }, session));
+      if (!options.legacyCheck || (!options.starttls && !where.implicitTls)) return smtpDialogue(socket, where, options, session);
+      const legacy = (own: AbortSignal) =>
+        legacyDialogue(target, own, (again, limits, cut) => smtpDialogue(again, where, { ...options, limits, handshakeOnly: true }, cut), refusal);
+      return besideLegacy(session, legacy, (admitted) => smtpDialogue(socket, { ...where, admitted }, options, session));
     });
 }

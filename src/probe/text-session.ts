@@ -19,8 +19,10 @@ export interface DialogueOptions extends TlsClientOptions, LineLimits {
   readonly sessionTimeoutMs: number;
   /** Upgrade with STARTTLS (STLS) when offered, and ask again inside TLS. */
   readonly starttls: boolean;
-  /** After a good handshake, the dialogue once more with a handshake that offers at most TLS 1.1. */
+  /** Beside the dialogue, the dialogue once more with a handshake that offers at most TLS 1.1. */
   readonly legacyCheck: boolean;
+  /** End the session right after the TLS handshake (the TLS 1.0/1.1 check needs nothing more). */
+  readonly handshakeOnly?: boolean;
   /** The clock for certificate days left. */
   readonly now?: () => Date;
 }
@@ -112,7 +114,25 @@ export class TextSession {
     return { facts, early };
   }
 
-  close(): void {
-    this.stream.destroy();
+  /**
+   * Ends the session without waiting for the server: a polite close (what was sent, QUIT
+   * included, is handed to the system first), then the socket is destroyed. Waits for no
+   * reply; at most `CLOSE_FLUSH_MS` for this machine's own send buffer.
+   */
+  async close(): Promise<void> {
+    const stream = this.stream;
+    if (stream.writable && !stream.destroyed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, CLOSE_FLUSH_MS);
+        stream.end(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    stream.destroy();
   }
 }
+
+/** A server that stops reading can keep our last bytes from leaving; that wait is bounded. */
+const CLOSE_FLUSH_MS = 100;

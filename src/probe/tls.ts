@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { runService } from './service-run.js';
 import { handshakeFacts, type TlsClientOptions } from './tls-handshake.js';
-import { probeLegacyTls } from './tls-legacy.js';
+import { besideLegacy, legacyHandshake } from './tls-legacy.js';
 import type { TlsFacts } from './tls-facts.js';
 import { serverName, type ProbeTarget, type Prober, type ServiceFacts } from './types.js';
 
@@ -18,7 +18,7 @@ export interface TlsServiceFacts extends TlsFacts, ServiceFacts {
 
 export const TLS_DEFAULTS: TlsProberOptions = { handshakeTimeoutMs: 5000, sessionTimeoutMs: 15000, legacyCheck: true };
 
-/** Implicit TLS (443, 444, 993, 995, 5061, 50636): handshake facts, then the TLS 1.0/1.1 probe. */
+/** Implicit TLS (443, 444, 993, 995, 5061, 50636): handshake facts, and beside them the TLS 1.0/1.1 probe. */
 export async function implicitTlsFacts(
   target: ProbeTarget,
   options: TlsProberOptions,
@@ -26,12 +26,14 @@ export async function implicitTlsFacts(
   signal: AbortSignal,
 ): Promise<TlsFacts> {
   const hostName = serverName(target);
-  const now = options.now?.() ?? new Date();
-  const { facts, socket: tlsSocket } = await handshakeFacts(socket, hostName, options, signal, now);
-  tlsSocket?.destroy();
-  if (facts.handshake !== 'ok' || !options.legacyCheck) return facts;
-  const legacy = await probeLegacyTls(target.address, target.port, hostName, target.timeoutMs, options, signal);
-  return { ...facts, legacy };
+  const main = async (admitted: () => void = () => undefined): Promise<{ tls: TlsFacts }> => {
+    admitted();
+    const { facts, socket: tlsSocket } = await handshakeFacts(socket, hostName, options, signal, options.now?.() ?? new Date());
+    tlsSocket?.destroy();
+    return { tls: facts };
+  };
+  if (!options.legacyCheck) return (await main()).tls;
+  return (await besideLegacy(signal, (own) => legacyHandshake(target, hostName, options, own), main)).tls;
 }
 
 export function makeTlsProber(options: TlsProberOptions = TLS_DEFAULTS): Prober {

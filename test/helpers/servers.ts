@@ -48,6 +48,11 @@ export async function freeUdpPort(host = '127.0.0.1'): Promise<number> {
 export interface Running {
   readonly port: number;
   close(): Promise<void>;
+  /**
+   * Resolves once every connection accepted so far has closed: what the client sent last (a
+   * QUIT it did not wait to see answered) has been read by then.
+   */
+  settled(): Promise<void>;
 }
 
 /** Where a test server listens: 127.0.0.1 and a free port unless given. */
@@ -59,10 +64,16 @@ export interface ListenAt {
 /** Listens on 127.0.0.1, port 0 (or `at`); `close` destroys every connection it accepted. */
 export async function listen(server: Server, at: ListenAt = {}): Promise<Running> {
   const sockets = new Set<Socket>();
+  let waiters: (() => void)[] = [];
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      if (sockets.size > 0) return;
+      for (const waiter of waiters) waiter();
+      waiters = [];
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -75,6 +86,7 @@ export async function listen(server: Server, at: ListenAt = {}): Promise<Running
   if (!address || typeof address === 'string') throw new Error('no port');
   return {
     port: address.port,
+    settled: () => (sockets.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -125,12 +137,20 @@ export interface SmtpScript {
   readonly rejectEhlo?: boolean;
   /** After the STARTTLS reply: a real handshake (default), or silence. */
   readonly handshake?: 'normal' | 'never';
+  /** `handshake` per connection, in the order they were accepted (then `handshake` again). */
+  readonly handshakes?: readonly ('normal' | 'never')[];
   /** Bytes sent right after the STARTTLS reply, before the handshake. */
   readonly afterStarttls?: string;
   readonly tls?: KeyPair;
   /** More server TLS settings (minVersion, ciphers) for the STARTTLS handshake. */
   readonly tlsOptions?: TlsOptions;
+  /** At most this many sessions at once: one more is greeted with `busy` and closed (a per-client connection limit). */
+  readonly maxSessions?: number;
+  readonly busy?: readonly string[];
 }
+
+/** What Exchange 2016 says when a source has too many connections open (MaxInboundConnectionPerSource). */
+export const SMTP_BUSY = ['421 4.3.2 The maximum number of concurrent connections has exceeded a limit, closing transmission channel'];
 
 export function smtpFixture(name: string): SmtpScript {
   return JSON.parse(readFileSync(join(ROOT, 'fixtures', 'smtp', `${name}.json`), 'utf8')) as SmtpScript;
@@ -139,16 +159,56 @@ export function smtpFixture(name: string): SmtpScript {
 export interface ScriptedServer extends Running {
   /** Every command every client sent, in order. */
   readonly commands: string[];
+  /** The commands of each connection, in the order the connections were accepted. */
+  readonly sessions: string[][];
+  /** `N:connect`, `N:<command line>` and `N:close` for session N, in the order they happened. */
+  readonly timeline: string[];
+}
+
+/** Sessions, their commands and their timeline, as a scripted server records them. */
+function recorder(): Pick<ScriptedServer, 'commands' | 'sessions' | 'timeline'> & { open(socket: Socket): (line: string) => void; openCount(): number } {
+  const commands: string[] = [];
+  const sessions: string[][] = [];
+  const timeline: string[] = [];
+  let open = 0;
+  return {
+    commands,
+    sessions,
+    timeline,
+    openCount: () => open,
+    open(socket) {
+      const index = sessions.length;
+      const session: string[] = [];
+      sessions.push(session);
+      timeline.push(`${index}:connect`);
+      open += 1;
+      socket.on('close', () => {
+        open -= 1;
+        timeline.push(`${index}:close`);
+      });
+      return (line) => {
+        commands.push(line);
+        session.push(line);
+        timeline.push(`${index}:${line}`);
+      };
+    },
+  };
 }
 
 export async function startSmtpServer(script: SmtpScript, at: ListenAt = {}): Promise<ScriptedServer> {
-  const commands: string[] = [];
+  const { open, openCount, ...recorded } = recorder();
   const server = createServer((socket) => {
     let stream: Socket | TLSSocket = socket;
     let secure = false;
+    const record = open(socket);
+    const index = recorded.sessions.length - 1;
+    if (script.maxSessions !== undefined && openCount() > script.maxSessions) {
+      socket.end(crlf(script.busy ?? SMTP_BUSY));
+      return;
+    }
     socket.write(crlf(script.greeting));
     const handle = (line: string): void => {
-      commands.push(line);
+      record(line);
       const verb = line.split(' ')[0]?.toUpperCase();
       if (verb === 'EHLO') {
         stream.write(script.rejectEhlo ? '502 5.5.2 Command not recognized\r\n' : crlf(secure ? (script.ehloAfterTls ?? script.ehlo) : script.ehlo));
@@ -156,7 +216,7 @@ export async function startSmtpServer(script: SmtpScript, at: ListenAt = {}): Pr
       else if (verb === 'STARTTLS' && script.starttls && !secure) {
         stop();
         stream.write(crlf(script.starttls) + (script.afterStarttls ?? ''));
-        if (script.handshake === 'never') return;
+        if ((script.handshakes?.[index] ?? script.handshake) === 'never') return;
         const tlsSocket = new TLSSocket(socket, { isServer: true, ...(script.tls ?? certificate('mail')), ...script.tlsOptions });
         tlsSocket.on('error', () => undefined);
         stream = tlsSocket;
@@ -168,7 +228,7 @@ export async function startSmtpServer(script: SmtpScript, at: ListenAt = {}): Pr
     };
     let stop = onLines(socket, handle);
   });
-  return { ...(await listen(server, at)), commands };
+  return { ...(await listen(server, at)), ...recorded };
 }
 
 /** A server that does whatever `onConnection` does with each raw socket (the hostile ones). */
@@ -194,16 +254,24 @@ export interface LineScript {
   readonly greeting: string;
   respond(line: string, secure: boolean): string | null | { starttls: string };
   readonly tls?: KeyPair;
+  /** At most this many sessions at once: one more gets `busy` (default `* BYE ...`) and is closed. */
+  readonly maxSessions?: number;
+  readonly busy?: string;
 }
 
 export async function startLineServer(script: LineScript, implicitTls?: TlsOptions): Promise<ScriptedServer> {
-  const commands: string[] = [];
+  const { open, openCount, ...recorded } = recorder();
   const serve = (first: Socket | TLSSocket, secureFromStart: boolean): void => {
     let stream = first;
     let secure = secureFromStart;
+    const record = open(first);
+    if (script.maxSessions !== undefined && openCount() > script.maxSessions) {
+      stream.end(`${script.busy ?? '* BYE too many connections from your address'}\r\n`);
+      return;
+    }
     stream.write(`${script.greeting}\r\n`);
     const handle = (line: string): void => {
-      commands.push(line);
+      record(line);
       const answer = script.respond(line, secure);
       if (answer === null) {
         stream.end();
@@ -227,5 +295,5 @@ export async function startLineServer(script: LineScript, implicitTls?: TlsOptio
     ? createTlsServer({ ...implicitTls }, (socket) => serve(socket, true))
     : createServer((socket) => serve(socket, false));
   server.on('tlsClientError', () => undefined);
-  return { ...(await listen(server)), commands };
+  return { ...(await listen(server)), ...recorded };
 }

@@ -25,6 +25,7 @@ afterAll(async () => {
 async function run<F>(prober: Prober, server: Running, modelPort: number, implicitTls = false): Promise<F> {
   servers.push(server);
   const observation = await prober(probeTarget({ port: server.port, modelPort, probe: 'imap', implicitTls }), new AbortController().signal);
+  await server.settled();
   expect(observation.state).toBe('open');
   return observation.service as F;
 }

@@ -195,13 +195,14 @@ if (!isRoot) {
       expect(facts.tls).toMatchObject({ handshake: 'ok', trusted: true, hostNameMatch: false, hostName: MTA_ADDRESS });
       expect(facts.tls.legacy).toEqual({ tested: true, accepted: false });
       expect(facts.exchange).toEqual({ banner: false, markers: [], backEnd: [], legacy: [] });
-      expect(facts.quit).toMatchObject({ sent: true });
+      // QUIT is sent and the connection closed: its reply is never waited for.
+      expect(facts.quit).toEqual({ sent: true });
       // Asked for by address, which the certificate does not name; the banner name it does.
       expect(report.findings.map((f) => `${f.severity}:${f.id}`).sort()).toEqual(['info:smtp.not-exchange', 'warning:tls.name-mismatch']);
       expect(result.code).toBe(1);
     });
 
-    test('Postfix logged EHLO, STARTTLS, EHLO, QUIT, then the TLS 1.1 attempt: no MAIL, RCPT or DATA', () => {
+    test('Postfix logged EHLO, STARTTLS, EHLO, QUIT, and beside it the TLS 1.1 attempt: no MAIL, RCPT or DATA', () => {
       const log = readFileSync(join(dir, 'maillog'), 'utf8');
       expect(log).toMatch(/disconnect from \S+ ehlo=2 starttls=1 quit=1 commands=4/);
       expect(log).toMatch(/disconnect from \S+ ehlo=1 starttls=0\/1 commands=1\/2/);
@@ -213,6 +214,7 @@ if (!isRoot) {
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('S: 220 mail.contoso.test ESMTP Postfix\nC: EHLO probe.xpm.test\nS: 250-mail.contoso.test\n');
       expect(result.stdout).toContain('\nC: QUIT\n');
+      expect(result.stdout).not.toContain('S: 221');
       expect(result.stdout).not.toContain('C: STARTTLS');
       expect(result.stdout).toContain('\nSTARTTLS: offered, not tried (--no-starttls)\n');
       expect(result.stdout).toContain('  info     smtp.not-exchange: neither the greeting nor EHLO looks like Exchange\n');

@@ -1,4 +1,4 @@
-import { legacyOutcome } from '../../src/probe/tls-legacy.js';
+import { legacyOutcome, secondSessionRefused } from '../../src/probe/tls-legacy.js';
 import type { TlsFacts } from '../../src/probe/tls-facts.js';
 
 const failed = (reason: 'tls' | 'timeout', message: string): TlsFacts => ({ handshake: 'failed', hostName: 'x', failure: { phase: 'TLS handshake', reason, message } });
@@ -32,5 +32,15 @@ describe('reading the TLS 1.1-limited handshake', () => {
       note: 'could not test: timed out waiting for the EHLO reply after 10 ms',
     });
     expect(legacyOutcome(undefined, undefined)).toEqual({ tested: false, note: 'could not test: the dialogue ended before TLS' });
+  });
+
+  test('a second session the service turned away: not tested, with the greeting it gave, clipped', () => {
+    expect(legacyOutcome(undefined, secondSessionRefused('421 4.3.2 too many connections'))).toEqual({
+      tested: false,
+      note: 'could not test: the service refused a second session beside the main one: 421 4.3.2 too many connections',
+    });
+    const long = secondSessionRefused(`* BYE ${'x'.repeat(500)}`);
+    expect(long).toHaveLength('the service refused a second session beside the main one: '.length + 123);
+    expect(long.endsWith('x...')).toBe(true);
   });
 });
