@@ -3,22 +3,7 @@ import { isIP } from 'node:net';
 import { releaseUdp } from './release.js';
 import { errorCode } from './socket-errors.js';
 
-/**
- * Errors this machine raises itself, before a packet leaves: no route in its own table, its
- * own firewall, an address it does not have. They say nothing about the network.
- */
-const LOCAL_CODES: Readonly<Record<string, string>> = {
-  ENETUNREACH: 'no route to it from this machine',
-  EHOSTUNREACH: 'no route to it from this machine',
-  EACCES: "refused by this machine's firewall",
-  EPERM: "refused by this machine's firewall",
-  EADDRNOTAVAIL: 'no local address to send from',
-};
-
-/** The words for a local error, or undefined when the code is not one this machine raises. */
-export function localReason(code: string | undefined): string | undefined {
-  return code ? LOCAL_CODES[code] : undefined;
-}
+export { localReason } from './socket-errors.js';
 
 /**
  * Whether this machine has a route to `address`: connecting a UDP socket looks the route up

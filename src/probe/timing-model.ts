@@ -1,0 +1,148 @@
+import { addRoundTrip, NO_ROUND_TRIPS, timeoutFor, type RoundTripState } from './timing.js';
+
+/**
+ * The engine's timing and retry model, pure: what it has seen of each host (events) decides how
+ * long a probe of that host waits before its silence counts, and how many tries silence gets.
+ * Silence is only concluded from evidence (nmap's timing.cc and scan_engine.cc, stricter):
+ *
+ * - until a host has answered itself, a wait is never shorter than the initial timeout; the
+ *   scan-wide estimate (other hosts) may lengthen it, never shorten it;
+ * - answers from the path (a reset or ICMP error, which a middlebox near the scanner may send)
+ *   never shorten the wait for the host's own answers; they may lengthen it;
+ * - no wait is shorter than the slowest answer the host itself has given;
+ * - an answer that needed a retry (nmap's max_successful_tryno) gives that host's silent probes
+ *   one more try than that, up to `maxRetries`, and their later tries wait longer;
+ * - an answer that may have needed a retransmission the probe does not see (the kernel's own SYN
+ *   retransmission) counts the state, and counts as loss, but is no round trip.
+ */
+export type AnswerSource = 'host' | 'path';
+
+export type TimingEvent =
+  | { readonly kind: 'sent'; readonly host: string; readonly retry: number }
+  | {
+      readonly kind: 'answered';
+      readonly host: string;
+      /** `host`: the host itself spoke (TCP connect, UDP datagram); `path`: a reset or ICMP error, from the host or a middlebox. */
+      readonly source: AnswerSource;
+      /** 0 for a probe's first try. */
+      readonly retry: number;
+      /** Time from this try's send to its answer. */
+      readonly rttMs: number;
+      /** The answer came after the try's wait had ended (while a retry was in flight). */
+      readonly late: boolean;
+      /** When the transport retransmits on its own (TCP SYN: 1 s on Linux, 3 s on Windows); an answer after that is no round trip. */
+      readonly retransmitsAfterMs?: number;
+    }
+  | { readonly kind: 'silent'; readonly host: string; readonly retry: number }
+  | { readonly kind: 'retired'; readonly host: string };
+
+export interface HostTiming {
+  /** Round trips of the host's own answers. */
+  readonly own: RoundTripState;
+  /** Round trips of resets and ICMP errors, which may come from the path. */
+  readonly path: RoundTripState;
+  /** The slowest round trip the host itself answered in, ms. */
+  readonly slowestMs: number;
+  /** The highest try (0 = first) any probe of the host was answered on: loss evidence. */
+  readonly answeredRetry: number;
+  readonly sent: number;
+  readonly silences: number;
+  readonly lateAnswers: number;
+}
+
+export interface TimingLimits {
+  readonly initialMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  /** Retries of silence on a host with no evidence of loss. */
+  readonly retries: number;
+  /** The most retries loss evidence may raise that to. */
+  readonly maxRetries: number;
+}
+
+export interface ScanTiming {
+  /** Every host's own answers: lengthens the wait of hosts that have none yet. */
+  readonly group: RoundTripState;
+  readonly hosts: ReadonlyMap<string, HostTiming>;
+}
+
+export const NEW_HOST: HostTiming = { own: NO_ROUND_TRIPS, path: NO_ROUND_TRIPS, slowestMs: 0, answeredRetry: -1, sent: 0, silences: 0, lateAnswers: 0 };
+
+/** A wait is at least the slowest own answer seen, with this much room for jitter. */
+const SLOWEST_MARGIN = 1.25;
+/** After loss on the host, each retry waits this much longer than the one before (x1.5, x2, ...). */
+const LOSS_BACKOFF = 0.5;
+
+/** Whether an answer's round trip may be fed to the estimates. */
+export function isRoundTrip(event: Extract<TimingEvent, { kind: 'answered' }>): boolean {
+  return event.retransmitsAfterMs === undefined || event.rttMs < event.retransmitsAfterMs;
+}
+
+/** One host's timing after one event about it. Pure. */
+export function nextHost(host: HostTiming, event: TimingEvent): HostTiming {
+  switch (event.kind) {
+    case 'sent':
+      return { ...host, sent: host.sent + 1 };
+    case 'silent':
+      return { ...host, silences: host.silences + 1 };
+    case 'retired':
+      return host;
+    case 'answered': {
+      const sample = isRoundTrip(event);
+      // An answer after an unseen retransmission shows a loss as surely as one on a retry.
+      const answeredRetry = Math.max(host.answeredRetry, event.retry + (sample ? 0 : 1));
+      const lateAnswers = host.lateAnswers + (event.late ? 1 : 0);
+      if (!sample) return { ...host, answeredRetry, lateAnswers };
+      if (event.source === 'path') return { ...host, path: addRoundTrip(host.path, event.rttMs), answeredRetry, lateAnswers };
+      return {
+        ...host,
+        own: addRoundTrip(host.own, event.rttMs),
+        slowestMs: Math.max(host.slowestMs, event.rttMs),
+        answeredRetry,
+        lateAnswers,
+      };
+    }
+  }
+}
+
+/** The scan-wide estimate after one event: the hosts' own round trips only. Pure. */
+export function nextGroup(group: RoundTripState, event: TimingEvent): RoundTripState {
+  return event.kind === 'answered' && event.source === 'host' && isRoundTrip(event) ? addRoundTrip(group, event.rttMs) : group;
+}
+
+/** The whole scan's timing after a sequence of events. Pure (for tests and replays; the engine applies events one at a time). */
+export function replay(events: readonly TimingEvent[]): ScanTiming {
+  const hosts = new Map<string, HostTiming>();
+  let group = NO_ROUND_TRIPS;
+  for (const event of events) {
+    group = nextGroup(group, event);
+    if (event.kind === 'retired') hosts.delete(event.host);
+    else hosts.set(event.host, nextHost(hosts.get(event.host) ?? NEW_HOST, event));
+  }
+  return { group, hosts };
+}
+
+const clamp = (value: number, low: number, high: number): number => Math.min(high, Math.max(low, value));
+
+/** How long try `retry` (0 = first) of a probe of this host waits for an answer before it counts as silent, ms. */
+export function waitMs(host: HostTiming | undefined, group: RoundTripState, limits: TimingLimits, retry = 0): number {
+  const bounds = { initialMs: limits.initialMs, minMs: limits.minMs, maxMs: limits.maxMs };
+  const low = Math.min(limits.minMs, limits.maxMs);
+  const initial = clamp(limits.initialMs, low, limits.maxMs);
+  let wait: number;
+  if (host && host.own.samples > 0) {
+    wait = Math.max(timeoutFor(host.own, bounds), host.slowestMs * SLOWEST_MARGIN);
+  } else {
+    wait = group.samples > 0 ? Math.max(initial, timeoutFor(group, bounds)) : initial;
+  }
+  if (host && host.path.samples > 0) wait = Math.max(wait, timeoutFor(host.path, bounds));
+  if (host && host.answeredRetry > 0) wait *= 1 + LOSS_BACKOFF * retry;
+  return Math.round(clamp(wait, low, limits.maxMs));
+}
+
+/** How many tries (the first included) a silent probe of this host gets. */
+export function triesAllowed(host: HostTiming | undefined, limits: TimingLimits): number {
+  const bound = Math.max(limits.retries, limits.maxRetries);
+  const wanted = Math.max(limits.retries, (host?.answeredRetry ?? -1) + 1);
+  return 1 + Math.min(bound, wanted);
+}
