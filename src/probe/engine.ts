@@ -200,8 +200,10 @@ export async function runEngine(
    * What one try's outcome does: an answer (even late, even to an earlier try) settles the probe
    * and feeds the timing model; a cancelled try is nothing. Returns whether the probe is settled.
    */
-  const onOutcome = (probe: Probe, retry: number, observation: Observation, cancelled: boolean, late: boolean): boolean => {
-    if (cancelled || probe.result) return probe.result !== undefined;
+  const onOutcome = (probe: Probe, retry: number, observation: Observation, aborted: boolean, late: boolean): boolean => {
+    if (probe.result) return true;
+    // After a cut, what a try saw before it stopped is kept (an answer, a connected service); its cancellation is not.
+    if (aborted && (observation.state === 'error' || (isSilence(observation.state) && observation.rttMs === undefined))) return false;
     if (observation.rttMs !== undefined) {
       timing.record({
         kind: 'answered',

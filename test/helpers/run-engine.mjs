@@ -1,6 +1,6 @@
 // Runs the built engine (dist/) in this process, for namespaces and low ulimits.
 // stdin: JSON {"targets":[[host, port, transport, probe?, lookup?]...], "options":{...EngineOptions}}.
-// stdout: one JSON line {"observations":[{host,address,port,transport,state,attempts,error}], partial, control, couldNotScan, engineMs, peakRssBytes}.
+// stdout: one JSON line {"observations":[{host,address,port,transport,state,attempts,rttMs,error}], partial, control, couldNotScan, engineMs, peakRssBytes}.
 import { defaultProbers, runEngine } from '../../dist/probe/engine.js';
 
 let input = '';
@@ -23,6 +23,7 @@ process.stdout.write(
       transport: check.transport,
       state: observation.state,
       attempts: observation.attempts,
+      rttMs: observation.rttMs,
       error: observation.error,
     })),
     partial: run.partial,
