@@ -8,6 +8,8 @@ export interface LabAddress {
   readonly passed?: readonly number[];
   readonly resetByRouter?: boolean;
   readonly dns?: boolean;
+  /** Ports with a real service dialogue. */
+  readonly services?: Readonly<Record<number, 'smtp-edge' | 'smtp-frontend' | 'https' | 'tls'>>;
 }
 export interface LinkSettings {
   readonly rttMs?: number;

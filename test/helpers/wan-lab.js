@@ -18,13 +18,20 @@ export const DOMAIN = 'wan.test';
 export const SCANNER = '198.18.1.2';
 export const DNS_SERVER = '198.18.3.53';
 
-/** Ports an Exchange Mailbox server answers from another Mailbox server; 135, 717 and 58982: nothing listens. */
-const MAILBOX = { listen: [25, 80, 443, 444, 465, 475, 476, 477, 2525, 49152, 52429, 55705, 64327, 65535], drop: [445, 62258] };
+/**
+ * Ports an Exchange Mailbox server answers from another Mailbox server; 135, 717 and 58982:
+ * nothing listens. `services`: real dialogues (wan-services.mjs); other open ports accept and close.
+ */
+const MAILBOX = {
+  listen: [25, 80, 443, 444, 465, 475, 476, 477, 2525, 49152, 52429, 55705, 64327, 65535],
+  drop: [445, 62258],
+  services: { 25: 'smtp-frontend', 443: 'https' },
+};
 /**
  * The Edge server behind a firewall near the scanner that resets every TCP port it does not
  * pass: 3389 and 5985 are open, and forbidden from a Mailbox server (exposed).
  */
-const EDGE = { listen: [25, 3389, 5985, 50636], drop: [445], passed: [5986], resetByRouter: true };
+const EDGE = { listen: [25, 3389, 5985, 50636], drop: [445], passed: [5986], resetByRouter: true, services: { 25: 'smtp-edge', 50636: 'tls' } };
 
 /**
  * Every address of the lab: `near` (LAN), `far` (behind the WAN link), `dead` (routed to the
@@ -182,10 +189,12 @@ function routerRules() {
   ].join('\n');
 }
 
-const listening = (side) =>
-  Object.entries(ADDRESSES)
-    .filter(([, host]) => host.side === side && !host.dns)
-    .flatMap(([address, host]) => host.listen.map((port) => [address, port]));
+const onSide = (side) => Object.entries(ADDRESSES).filter(([, host]) => host.side === side && !host.dns);
+/** Open ports without a service: a listener that accepts and closes. */
+const listening = (side) => onSide(side).flatMap(([address, host]) => host.listen.filter((port) => !host.services?.[port]).map((port) => [address, port]));
+const nameOf = (address) => Object.keys(NAMES).find((name) => NAMES[name].includes(address));
+/** Open ports with a service: [service, address, port, host name]. */
+const serving = (side) => onSide(side).flatMap(([address, host]) => Object.entries(host.services ?? {}).map(([port, service]) => [service, address, Number(port), nameOf(address)]));
 
 /**
  * Builds the lab; `link` as WanLink.set takes it. Returns the namespaces (scanner, router,
@@ -221,8 +230,13 @@ export async function createWanLab(link = {}) {
     await router.nft(routerRules());
 
     const listener = new URL('./lab-listener.mjs', import.meta.url).pathname;
-    await near.start('node', [listener, JSON.stringify({ tcp: listening('near') })]);
-    await far.start('node', [listener, JSON.stringify({ tcp: listening('far'), dns: [[DNS_SERVER, 53]], zone: NAMES })]);
+    const services = new URL('./wan-services.mjs', import.meta.url).pathname;
+    await Promise.all([
+      near.start('node', [listener, JSON.stringify({ tcp: listening('near') })]),
+      near.start('node', [services, JSON.stringify(serving('near'))]),
+      far.start('node', [listener, JSON.stringify({ tcp: listening('far'), dns: [[DNS_SERVER, 53]], zone: NAMES })]),
+      far.start('node', [services, JSON.stringify(serving('far'))]),
+    ]);
     return { lab, scanner, router, near, far, link: wan };
   } catch (error) {
     await lab.destroy();
