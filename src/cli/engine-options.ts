@@ -24,7 +24,7 @@ export interface EngineArgs {
 export const ENGINE_ARG_DEFAULTS: Readonly<EngineArgs> = {
   concurrency: 256,
   'per-host': 64,
-  timeout: 1000,
+  timeout: 500,
   'min-timeout': 100,
   'max-timeout': 10_000,
   retries: 1,
@@ -41,7 +41,7 @@ export function engineOptions<T>(y: Argv<T>): Argv<T & EngineArgs> {
   return y
     .option('concurrency', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS.concurrency, group: GROUP, describe: 'probes in flight at once (capped by the open-file limit)' })
     .option('per-host', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS['per-host'], group: GROUP, describe: 'probes in flight per destination address' })
-    .option('timeout', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS.timeout, group: GROUP, describe: 'initial wait for an answer, ms (then adapts to measured round trips)' })
+    .option('timeout', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS.timeout, group: GROUP, describe: "initial wait for an answer, ms: a host waits at least this long until it has answered itself (then adapts to its round trips); an unanswered try keeps listening while the next runs" })
     .option('min-timeout', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS['min-timeout'], group: GROUP, describe: 'lower bound of the adaptive wait, ms' })
     .option('max-timeout', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS['max-timeout'], group: GROUP, describe: 'upper bound of the adaptive wait, ms' })
     .option('retries', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS.retries, group: GROUP, describe: 'tries again after silence before calling a port filtered' })

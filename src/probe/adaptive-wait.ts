@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { NO_ROUND_TRIPS, type RoundTripState } from './timing.js';
-import { NEW_HOST, nextGroup, nextHost, triesAllowed, waitMs, type HostTiming, type TimingEvent, type TimingLimits } from './timing-model.js';
+import { NEW_GROUP, NEW_HOST, nextGroup, nextHost, triesAllowed, waitMs, type GroupTiming, type HostTiming, type TimingEvent, type TimingLimits } from './timing-model.js';
 
 /** A wait for an answer that follows its host's timing as events come in (as nmap re-checks outstanding probes). */
 export interface SilenceWait {
@@ -36,7 +35,7 @@ export interface AdaptiveTiming {
 
 export function createAdaptiveTiming(limits: TimingLimits): AdaptiveTiming {
   const hosts = new Map<string, HostEntry>();
-  let group: RoundTripState = NO_ROUND_TRIPS;
+  let group: GroupTiming = NEW_GROUP;
 
   const entryOf = (host: string): HostEntry => {
     let entry = hosts.get(host);
@@ -56,7 +55,7 @@ export function createAdaptiveTiming(limits: TimingLimits): AdaptiveTiming {
 
   return {
     timeoutMs: (host) => waitMs(hosts.get(host)?.timing, group, limits, 0),
-    triesAllowed: (host) => triesAllowed(hosts.get(host)?.timing, limits),
+    triesAllowed: (host) => triesAllowed(hosts.get(host)?.timing, group, limits),
     record(event) {
       if (event.kind === 'retired') {
         const entry = hosts.get(event.host);
@@ -69,8 +68,10 @@ export function createAdaptiveTiming(limits: TimingLimits): AdaptiveTiming {
       entry.timing = nextHost(entry.timing, event);
       for (const wait of entry.waits) arm(entry, wait);
       if (group === before) return;
+      // The scan's round trips set the waits of hosts with none of their own; its loss, every host's.
+      const everyHost = group.answeredRetry !== before.answeredRetry;
       for (const other of hosts.values()) {
-        if (other !== entry && other.timing.own.samples === 0) for (const wait of other.waits) arm(other, wait);
+        if (other !== entry && (everyHost || other.timing.own.samples === 0)) for (const wait of other.waits) arm(other, wait);
       }
     },
     waitForSilence(host, retry) {

@@ -9,9 +9,10 @@ import { addRoundTrip, NO_ROUND_TRIPS, timeoutFor, type RoundTripState } from '.
  *   scan-wide estimate (other hosts) may lengthen it, never shorten it;
  * - answers from the path (a reset or ICMP error, which a middlebox near the scanner may send)
  *   never shorten the wait for the host's own answers; they may lengthen it;
- * - no wait is shorter than the slowest answer the host itself has given;
+ * - no wait is shorter than the slowest answer the host or its path has given;
  * - an answer that needed a retry (nmap's max_successful_tryno) gives that host's silent probes
- *   one more try than that, up to `maxRetries`, and their later tries wait longer;
+ *   one more try than that, up to `maxRetries`, and their later tries wait longer; a host that
+ *   answered at all takes the same from loss seen anywhere in the scan;
  * - an answer that may have needed a retransmission the probe does not see (the kernel's own SYN
  *   retransmission) counts the state, and counts as loss, but is no round trip.
  */
@@ -43,6 +44,8 @@ export interface HostTiming {
   readonly path: RoundTripState;
   /** The slowest round trip the host itself answered in, ms. */
   readonly slowestMs: number;
+  /** The slowest reset or ICMP error, ms. */
+  readonly slowestPathMs: number;
   /** The highest try (0 = first) any probe of the host was answered on: loss evidence. */
   readonly answeredRetry: number;
   readonly sent: number;
@@ -60,13 +63,22 @@ export interface TimingLimits {
   readonly maxRetries: number;
 }
 
-export interface ScanTiming {
+/** What the whole scan has seen. */
+export interface GroupTiming {
   /** Every host's own answers: lengthens the wait of hosts that have none yet. */
-  readonly group: RoundTripState;
+  readonly rtt: RoundTripState;
+  /** The highest try any probe of any host was answered on: loss somewhere on the scan's paths. */
+  readonly answeredRetry: number;
+}
+
+export interface ScanTiming {
+  readonly group: GroupTiming;
   readonly hosts: ReadonlyMap<string, HostTiming>;
 }
 
-export const NEW_HOST: HostTiming = { own: NO_ROUND_TRIPS, path: NO_ROUND_TRIPS, slowestMs: 0, answeredRetry: -1, sent: 0, silences: 0, lateAnswers: 0 };
+export const NEW_GROUP: GroupTiming = { rtt: NO_ROUND_TRIPS, answeredRetry: -1 };
+
+export const NEW_HOST: HostTiming = { own: NO_ROUND_TRIPS, path: NO_ROUND_TRIPS, slowestMs: 0, slowestPathMs: 0, answeredRetry: -1, sent: 0, silences: 0, lateAnswers: 0 };
 
 /** A wait is at least the slowest own answer seen, with this much room for jitter. */
 const SLOWEST_MARGIN = 1.25;
@@ -77,6 +89,9 @@ const LOSS_BACKOFF = 0.5;
 export function isRoundTrip(event: Extract<TimingEvent, { kind: 'answered' }>): boolean {
   return event.retransmitsAfterMs === undefined || event.rttMs < event.retransmitsAfterMs;
 }
+
+/** The try an answer shows the probe needed: one more than it was sent on when an unseen retransmission may have carried it. */
+const triesNeeded = (event: Extract<TimingEvent, { kind: 'answered' }>): number => event.retry + (isRoundTrip(event) ? 0 : 1);
 
 /** One host's timing after one event about it. Pure. */
 export function nextHost(host: HostTiming, event: TimingEvent): HostTiming {
@@ -90,10 +105,12 @@ export function nextHost(host: HostTiming, event: TimingEvent): HostTiming {
     case 'answered': {
       const sample = isRoundTrip(event);
       // An answer after an unseen retransmission shows a loss as surely as one on a retry.
-      const answeredRetry = Math.max(host.answeredRetry, event.retry + (sample ? 0 : 1));
+      const answeredRetry = Math.max(host.answeredRetry, triesNeeded(event));
       const lateAnswers = host.lateAnswers + (event.late ? 1 : 0);
       if (!sample) return { ...host, answeredRetry, lateAnswers };
-      if (event.source === 'path') return { ...host, path: addRoundTrip(host.path, event.rttMs), answeredRetry, lateAnswers };
+      if (event.source === 'path') {
+        return { ...host, path: addRoundTrip(host.path, event.rttMs), slowestPathMs: Math.max(host.slowestPathMs, event.rttMs), answeredRetry, lateAnswers };
+      }
       return {
         ...host,
         own: addRoundTrip(host.own, event.rttMs),
@@ -105,15 +122,18 @@ export function nextHost(host: HostTiming, event: TimingEvent): HostTiming {
   }
 }
 
-/** The scan-wide estimate after one event: the hosts' own round trips only. Pure. */
-export function nextGroup(group: RoundTripState, event: TimingEvent): RoundTripState {
-  return event.kind === 'answered' && event.source === 'host' && isRoundTrip(event) ? addRoundTrip(group, event.rttMs) : group;
+/** The scan-wide timing after one event: the hosts' own round trips, and every answer's try. Pure. */
+export function nextGroup(group: GroupTiming, event: TimingEvent): GroupTiming {
+  if (event.kind !== 'answered') return group;
+  const answeredRetry = Math.max(group.answeredRetry, triesNeeded(event));
+  const rtt = event.source === 'host' && isRoundTrip(event) ? addRoundTrip(group.rtt, event.rttMs) : group.rtt;
+  return rtt === group.rtt && answeredRetry === group.answeredRetry ? group : { rtt, answeredRetry };
 }
 
 /** The whole scan's timing after a sequence of events. Pure (for tests and replays; the engine applies events one at a time). */
 export function replay(events: readonly TimingEvent[]): ScanTiming {
   const hosts = new Map<string, HostTiming>();
-  let group = NO_ROUND_TRIPS;
+  let group = NEW_GROUP;
   for (const event of events) {
     group = nextGroup(group, event);
     if (event.kind === 'retired') hosts.delete(event.host);
@@ -125,7 +145,17 @@ export function replay(events: readonly TimingEvent[]): ScanTiming {
 const clamp = (value: number, low: number, high: number): number => Math.min(high, Math.max(low, value));
 
 /** How long try `retry` (0 = first) of a probe of this host waits for an answer before it counts as silent, ms. */
-export function waitMs(host: HostTiming | undefined, group: RoundTripState, limits: TimingLimits, retry = 0): number {
+/**
+ * The highest try a probe of this host is known to have needed. A host that answered at all
+ * also takes the scan's: its few answering ports may have been lucky on a lossy path.
+ */
+function lossEvidence(host: HostTiming | undefined, group: GroupTiming): number {
+  if (!host) return -1;
+  const alive = host.own.samples > 0 || host.path.samples > 0 || host.answeredRetry >= 0;
+  return Math.max(host.answeredRetry, alive ? group.answeredRetry : -1);
+}
+
+export function waitMs(host: HostTiming | undefined, group: GroupTiming, limits: TimingLimits, retry = 0): number {
   const bounds = { initialMs: limits.initialMs, minMs: limits.minMs, maxMs: limits.maxMs };
   const low = Math.min(limits.minMs, limits.maxMs);
   const initial = clamp(limits.initialMs, low, limits.maxMs);
@@ -133,16 +163,17 @@ export function waitMs(host: HostTiming | undefined, group: RoundTripState, limi
   if (host && host.own.samples > 0) {
     wait = Math.max(timeoutFor(host.own, bounds), host.slowestMs * SLOWEST_MARGIN);
   } else {
-    wait = group.samples > 0 ? Math.max(initial, timeoutFor(group, bounds)) : initial;
+    wait = group.rtt.samples > 0 ? Math.max(initial, timeoutFor(group.rtt, bounds)) : initial;
   }
-  if (host && host.path.samples > 0) wait = Math.max(wait, timeoutFor(host.path, bounds));
-  if (host && host.answeredRetry > 0) wait *= 1 + LOSS_BACKOFF * retry;
+  // The host's own answers take at least as long as the slowest reset or ICMP error from its path.
+  if (host) wait = Math.max(wait, host.slowestPathMs * SLOWEST_MARGIN);
+  if (lossEvidence(host, group) > 0) wait *= 1 + LOSS_BACKOFF * retry;
   return Math.round(clamp(wait, low, limits.maxMs));
 }
 
 /** How many tries (the first included) a silent probe of this host gets. */
-export function triesAllowed(host: HostTiming | undefined, limits: TimingLimits): number {
+export function triesAllowed(host: HostTiming | undefined, group: GroupTiming, limits: TimingLimits): number {
   const bound = Math.max(limits.retries, limits.maxRetries);
-  const wanted = Math.max(limits.retries, (host?.answeredRetry ?? -1) + 1);
+  const wanted = Math.max(limits.retries, lossEvidence(host, group) + 1);
   return 1 + Math.min(bound, wanted);
 }

@@ -27,7 +27,7 @@ interface EngineOutput {
   control: number;
 }
 
-/** The CLI's defaults (--timeout 1000, --min-timeout 100, --max-timeout 10000, --retries 1). */
+/** --timeout 1000: the paths below answer only to the kernel's SYN retransmission, 1 s after a try; two tries of 1000 ms outlast it. */
 const DEFAULTS = { concurrency: 64, perHost: 32, timeoutMs: 1000, minTimeoutMs: 100, maxTimeoutMs: 10_000, retries: 1, maxRetries: 6, deadlineMs: 30_000, ip: 'both', exclude: [], dnsServers: [] };
 
 async function scan(namespace: Namespace, targets: unknown[], options: Record<string, unknown> = {}): Promise<EngineOutput> {

@@ -12,7 +12,7 @@ async function parse(argv: string[]): Promise<EngineArgs> {
 describe('engine options', () => {
   it('gives defaults and converts the deadline to ms', async () => {
     const options = toEngineOptions(await parse([]));
-    expect(options).toMatchObject({ concurrency: 256, perHost: 64, timeoutMs: 1000, minTimeoutMs: 100, maxTimeoutMs: 10000, retries: 1, maxRetries: 6, deadlineMs: 600000, ip: 'both', exclude: [], dnsServers: [] });
+    expect(options).toMatchObject({ concurrency: 256, perHost: 64, timeoutMs: 500, minTimeoutMs: 100, maxTimeoutMs: 10000, retries: 1, maxRetries: 6, deadlineMs: 600000, ip: 'both', exclude: [], dnsServers: [] });
     expect(options.rate).toBeUndefined();
   });
 

@@ -55,7 +55,10 @@ describe('timing model (a pure function of events)', () => {
     const scan = replay(events);
     return waitMs(scan.hosts.get(host), scan.group, limits, retry);
   };
-  const tries = (events: TimingEvent[], host: string, limits = LIMITS): number => triesAllowed(replay(events).hosts.get(host), limits);
+  const tries = (events: TimingEvent[], host: string, limits = LIMITS): number => {
+    const scan = replay(events);
+    return triesAllowed(scan.hosts.get(host), scan.group, limits);
+  };
   const lan = (count: number): TimingEvent[] => Array.from({ length: count }, (_, index) => hostAnswer(`198.18.2.${index % 4}`, 0.3));
 
   it('a host with no answers of its own waits the initial timeout, however fast the other hosts are', () => {
@@ -67,7 +70,7 @@ describe('timing model (a pure function of events)', () => {
   it('the scan-wide estimate lengthens the wait of hosts with no answers of their own', () => {
     const slow = [hostAnswer('a', 400), hostAnswer('b', 420)];
     expect(wait(slow, 'far')).toBeGreaterThan(1000);
-    expect(wait(slow, 'far')).toBe(timeoutFor(replay(slow).group, LIMITS));
+    expect(wait(slow, 'far')).toBe(timeoutFor(replay(slow).group.rtt, LIMITS));
   });
 
   it("a host's own answers set its wait, shorter than the initial timeout when they are fast", () => {
@@ -82,7 +85,7 @@ describe('timing model (a pure function of events)', () => {
     expect(wait(resets, 'edge')).toBe(1000);
     const withOwn = [hostAnswer('edge', 200), hostAnswer('edge', 205), ...resets];
     expect(wait(withOwn, 'edge')).toBe(wait([hostAnswer('edge', 200), hostAnswer('edge', 205)], 'edge'));
-    expect(replay(withOwn).group.samples).toBe(2);
+    expect(replay(withOwn).group.rtt.samples).toBe(2);
   });
 
   it('slow path answers lengthen the wait', () => {
@@ -104,7 +107,9 @@ describe('timing model (a pure function of events)', () => {
     expect(tries([hostAnswer('h', 10, { retry: 3 }), pathAnswer('h', 10, { retry: 1 })], 'h')).toBe(5);
     expect(tries([hostAnswer('h', 10, { retry: 9 })], 'h')).toBe(7);
     expect(tries([hostAnswer('h', 10, { retry: 9 })], 'h', { ...LIMITS, maxRetries: 2 })).toBe(3);
+    // Loss seen on another host counts for a host that answered at all, not for one that never did (a dead address).
     expect(tries([hostAnswer('other', 10, { retry: 3 })], 'h')).toBe(2);
+    expect(tries([hostAnswer('other', 10, { retry: 3 }), pathAnswer('h', 1)], 'h')).toBe(5);
     expect(tries([], 'h', { ...LIMITS, retries: 0, maxRetries: 0 })).toBe(1);
   });
 
@@ -126,7 +131,7 @@ describe('timing model (a pure function of events)', () => {
     expect(host.slowestMs).toBe(0);
     expect(host.answeredRetry).toBe(1);
     expect(host.lateAnswers).toBe(1);
-    expect(scan.group.samples).toBe(0);
+    expect(scan.group.rtt.samples).toBe(0);
     expect(tries([ambiguous], 'h')).toBe(3);
     expect(wait([ambiguous], 'h')).toBe(1000);
   });
@@ -153,7 +158,7 @@ describe('timing model (a pure function of events)', () => {
     expect(replay(events).hosts.get('h')).toMatchObject({ sent: 2, silences: 1, answeredRetry: 1 });
     const retired = replay([...events, { kind: 'retired', host: 'h' }]);
     expect(retired.hosts.has('h')).toBe(false);
-    expect(retired.group.samples).toBe(1);
+    expect(retired.group.rtt.samples).toBe(1);
   });
 
   it('every wait stays within --min-timeout .. --max-timeout', () => {
