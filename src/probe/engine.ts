@@ -13,6 +13,7 @@ import { createProgressTally, type Progress } from './progress.js';
 import { createRateLimiter } from './rate.js';
 import { createResolver, type IpChoice, type Resolution } from './resolve.js';
 import { createScheduler } from './scheduler.js';
+import { localized } from './local-route.js';
 import { isOutOfDescriptors } from './socket-errors.js';
 import { tcpProber } from './tcp.js';
 import { udpProber } from './udp.js';
@@ -235,8 +236,9 @@ export async function runEngine(
     const { answer, controller } = startTry(probe, retry);
     const engineTimed = ENGINE_TIMED.has(probe.kind);
     const wait = engineTimed ? timing.waitForSilence(probe.address, retry) : undefined;
-    const first = await Promise.race([answer, wait?.silent.then(() => undefined) ?? new Promise<never>(() => undefined)]);
+    const outcome = await Promise.race([answer, wait?.silent.then(() => undefined) ?? new Promise<never>(() => undefined)]);
     wait?.cancel();
+    const first = outcome && (await localized(outcome, probe.address));
     if (first) {
       // After a cut, an answer that came back is kept; a cancelled or unfinished probe is not.
       if (first.state === 'error' && isOutOfDescriptors(first.errorCode) && !controller.signal.aborted) {

@@ -1,3 +1,4 @@
+import { localized } from '../../src/probe/local-route.js';
 import { meaningOf } from '../../src/probe/socket-errors.js';
 
 const failure = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`connect ${code} 2001:2::1:443`), { code });
@@ -59,5 +60,39 @@ describe('reading connect and send errors: this machine or the network', () => {
       answered: false,
       code: 'ERR_SOCKET_BAD_PORT',
     });
+  });
+});
+
+describe("a prober's network answer that this machine's routing raised (any prober: service checks too)", () => {
+  const unreachable = { state: 'filtered' as const, address: '2001:2::11', attempts: 1, rttMs: 0.1, error: 'ICMP network unreachable (ENETUNREACH)', errorCode: 'ENETUNREACH' };
+
+  it('becomes not probed, without its round trip, when the route lookup fails too', async () => {
+    const looked: string[] = [];
+    const lookUp = async (address: string): Promise<string | undefined> => {
+      looked.push(address);
+      return 'ENETUNREACH';
+    };
+    expect(await localized(unreachable, '2001:2::11', lookUp)).toEqual({
+      state: 'error',
+      address: '2001:2::11',
+      attempts: 1,
+      error: 'not probed: no route to it from this machine (ENETUNREACH)',
+      errorCode: 'ENETUNREACH',
+    });
+    expect(looked).toEqual(['2001:2::11']);
+  });
+
+  it('stays the network\'s answer when this machine has a route; other observations are not looked at', async () => {
+    let lookups = 0;
+    const lookUp = async (): Promise<string | undefined> => {
+      lookups += 1;
+      return undefined;
+    };
+    expect(await localized(unreachable, '2001:2::11', lookUp)).toBe(unreachable);
+    const refused = { state: 'closed' as const, attempts: 1, rttMs: 1, errorCode: 'ECONNREFUSED' };
+    expect(await localized(refused, '198.18.0.1', lookUp)).toBe(refused);
+    const notProbed = { state: 'error' as const, attempts: 1, error: 'not probed: x (EACCES)', errorCode: 'EACCES' };
+    expect(await localized(notProbed, '198.18.0.1', lookUp)).toBe(notProbed);
+    expect(lookups).toBe(1);
   });
 });
