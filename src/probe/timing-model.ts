@@ -9,7 +9,8 @@ import { addRoundTrip, NO_ROUND_TRIPS, timeoutFor, type RoundTripState } from '.
  *   scan-wide estimate (other hosts) may lengthen it, never shorten it;
  * - answers from the path (a reset or ICMP error, which a middlebox near the scanner may send)
  *   never shorten the wait for the host's own answers; they may lengthen it;
- * - no wait is shorter than the slowest answer the host or its path has given;
+ * - no wait is shorter than the slowest answer the host or its path has given, and, once the host
+ *   has answered twice, none is longer than twice its slowest answer (before loss lengthens it);
  * - an answer that needed a retry (nmap's max_successful_tryno) gives that host's silent probes
  *   one more try than that, up to `maxRetries`, and their later tries wait longer; a host that
  *   answered at all takes the same from loss seen anywhere in the scan;
@@ -82,8 +83,13 @@ export const NEW_HOST: HostTiming = { own: NO_ROUND_TRIPS, path: NO_ROUND_TRIPS,
 
 /** A wait is at least the slowest own answer seen, with this much room for jitter. */
 const SLOWEST_MARGIN = 1.25;
-/** After loss on the host, each retry waits this much longer than the one before (x1.5, x2, ...). */
-const LOSS_BACKOFF = 0.5;
+/** With two answers or more, a wait never needs to exceed this many times the slowest of them. */
+const SPREAD_CAP = 2;
+/**
+ * After loss, each retry waits this much longer than the first try (x1.25, x1.5, ...): a little
+ * more room for a congested path; a longer wait does not bring a lost packet back, more tries do.
+ */
+const LOSS_BACKOFF = 0.25;
 
 /** Whether an answer's round trip may be fed to the estimates. */
 export function isRoundTrip(event: Extract<TimingEvent, { kind: 'answered' }>): boolean {
@@ -161,7 +167,12 @@ export function waitMs(host: HostTiming | undefined, group: GroupTiming, limits:
   const initial = clamp(limits.initialMs, low, limits.maxMs);
   let wait: number;
   if (host && host.own.samples > 0) {
-    wait = Math.max(timeoutFor(host.own, bounds), host.slowestMs * SLOWEST_MARGIN);
+    // srtt + 4 rttvar starts from rttvar = the first sample and needs many samples to settle; a host's
+    // few answers, sent together, agree. Twice its slowest answer is enough once it has two: the
+    // first try keeps listening through the next, so it still gets four times that.
+    const estimate = timeoutFor(host.own, bounds);
+    const settled = host.own.samples >= 2 ? Math.min(estimate, host.slowestMs * SPREAD_CAP) : estimate;
+    wait = Math.max(settled, host.slowestMs * SLOWEST_MARGIN);
   } else {
     wait = group.rtt.samples > 0 ? Math.max(initial, timeoutFor(group.rtt, bounds)) : initial;
   }
