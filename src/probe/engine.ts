@@ -240,7 +240,6 @@ export async function runEngine(
     wait?.cancel();
     const first = outcome && (await localized(outcome, probe.address));
     if (first) {
-      // After a cut, an answer that came back is kept; a cancelled or unfinished probe is not.
       if (first.state === 'error' && isOutOfDescriptors(first.errorCode) && !controller.signal.aborted) {
         probe.attempts -= 1;
         scheduler.limit.concurrency = Math.max(1, scheduler.limit.activeCount - 1);
