@@ -68,6 +68,11 @@ const WIND_DOWN_MS = 400;
 const ENGINE_TIMED: ReadonlySet<ProbeKind> = new Set(['tcp', 'udp']);
 const OUT_OF_DESCRIPTORS_PAUSE_MS = 50;
 export const DEFAULT_MAX_RETRIES = 6;
+/**
+ * A service check's connect is given up at its timeout, where a connect probe's try keeps
+ * listening through the next one: it gets the same window, twice the initial wait.
+ */
+const SERVICE_WAIT_FACTOR = 2;
 /** The kernel's first SYN retransmission: a TCP connect answered later may be answering it, so its time is no round trip. */
 const SYN_RETRANSMIT_MS = process.platform === 'win32' ? 3000 : 1000;
 /** The longest delay a Node timer holds; a longer one would fire at once. */
@@ -184,7 +189,7 @@ export async function runEngine(
       port: probe.check.port,
       transport: probe.check.transport,
       ...(probe.hostName ? { hostName: probe.hostName } : {}),
-      timeoutMs: engineTimed ? options.maxTimeoutMs : Math.max(timing.timeoutMs(probe.address), options.timeoutMs),
+      timeoutMs: engineTimed ? options.maxTimeoutMs : Math.max(timing.timeoutMs(probe.address), SERVICE_WAIT_FACTOR * options.timeoutMs),
     };
     probe.live.set(retry, controller);
     const answer = probe.prober(target, controller.signal).catch(
