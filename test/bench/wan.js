@@ -2,20 +2,15 @@
 // probes (a Mailbox server's plan, TCP checks, the CLI's default options) and of
 // `nmap -n -sT -Pn -T4` on the same IPv4 addresses and ports, scored against the lab's ground
 // truth; then a whole `scan` with its service checks against its protocol floor.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ENGINE_ARG_DEFAULTS, toEngineOptions } from '../../dist/cli/engine-options.js';
 import { parseNmapXml } from '../helpers/nmap.js';
 import { CONDITIONS, condition } from '../helpers/wan-conditions.js';
-import { createWanLab, DNS_SERVER, NAMES, topologyYaml } from '../helpers/wan-lab.js';
+import { createWanLab, NAMES, topologyYaml } from '../helpers/wan-lab.js';
+import { asResult, CLI as cli, engineOptions, engineResults, plannedChecks, RUNNER as runner } from '../helpers/wan-probe.js';
 import { scoreChecks } from '../helpers/wan-score.js';
 import { measured } from './measured.js';
-
-const cli = fileURLToPath(new URL('../../bin/exchange-ports.js', import.meta.url));
-const runner = fileURLToPath(new URL('../helpers/run-engine.mjs', import.meta.url));
 /** Round trips of the longest service dialogue a Mailbox server's scan holds: SMTP on the Edge server (connect, greeting, EHLO, STARTTLS, TLS 1.3, EHLO; QUIT unanswered). */
 const SMTP_ROUND_TRIPS = 6;
 /** Round trips before any port is probed: A and AAAA, asked together. */
@@ -25,21 +20,9 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const fmt = (value, digits = 2) => value.toFixed(digits);
 const pad = (text, width) => String(text).padStart(width);
 
-function plannedTcp(dir, wanted) {
-  const file = join(dir, `${wanted.id}.yaml`);
-  writeFileSync(file, topologyYaml(wanted));
-  const plan = JSON.parse(execFileSync(process.execPath, [cli, 'plan', '-t', file, '--from', 'mailbox', '--format', 'json'], { encoding: 'utf8' }));
-  return { file, checks: plan.checks.filter((check) => check.transport === 'tcp') };
-}
-
-/** The result records scoreChecks reads, from planned checks and what was seen at each address. */
-const scored = (check, address, state, error) => ({ ...check, destination: { ...check.destination, ...(address ? { address } : {}) }, observed: { state, ...(error ? { error } : {}) } });
-
 async function engineOnce(scanner, checks, options) {
   const run = await measured(scanner, process.execPath, [runner], JSON.stringify({ checks, options }));
-  const byId = new Map(checks.map((check) => [check.id, check]));
-  const results = JSON.parse(run.stdout).observations.map(({ id, address, state, error }) => scored(byId.get(id), address, state, error));
-  return { seconds: run.seconds, score: scoreChecks(results) };
+  return { seconds: run.seconds, score: scoreChecks(engineResults(run.stdout, checks)) };
 }
 
 /** One nmap per distinct port list, all at once, on the planned checks' IPv4 addresses. */
@@ -64,7 +47,7 @@ async function nmapOnce(scanner, checks) {
   const results = checks.flatMap((check) =>
     (NAMES[check.destination.host] ?? [check.destination.host])
       .filter((address) => !address.includes(':'))
-      .map((address) => scored(check, address, states.get(`${address} ${check.port}/tcp`) ?? 'missing')),
+      .map((address) => asResult(check, address, states.get(`${address} ${check.port}/tcp`) ?? 'missing')),
   );
   return { seconds, score: scoreChecks(results, { ip: '4' }) };
 }
@@ -129,7 +112,7 @@ export async function wanBench({ runs }) {
   const dir = mkdtempSync(join(tmpdir(), 'xpw-bench-'));
   const { lab, scanner, link } = await createWanLab();
   try {
-    const options = { ...toEngineOptions(ENGINE_ARG_DEFAULTS), dnsServers: [DNS_SERVER] };
+    const options = engineOptions();
     const started = await startUp(scanner, options);
     const lines = [
       `WAN lab (user-space WAN link; loss each way), ${runs} runs per condition, seeds 1..${runs}`,
@@ -142,7 +125,7 @@ export async function wanBench({ runs }) {
       FIELDS,
     ];
     for (const wanted of CONDITIONS) {
-      const { checks } = plannedTcp(dir, wanted);
+      const checks = plannedChecks(dir, wanted, 'tcp');
       const ours = [];
       const theirs = [];
       for (let index = 0; index < runs; index += 1) {
