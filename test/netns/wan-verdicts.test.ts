@@ -4,9 +4,9 @@ import { probeCondition, scanCondition, useWanLab } from '../helpers/wan-scan.js
 import type { Score } from '../helpers/wan-score.js';
 
 /**
- * Verdicts that hold on real networks (issue 9): the engine's own probes and a whole scan, with the
- * CLI's defaults, from a Mailbox
- * server, compared check by check and address by address with the WAN lab's ground truth.
+ * Verdicts that hold on real networks (issue 9): the engine's own probes and a whole scan, with
+ * the CLI's defaults, from a Mailbox server, compared check by check and address by address with
+ * the WAN lab's ground truth.
  */
 whenRoot(() => {
   describe('verdicts on a WAN: far sites, a near resetting firewall, no IPv6 route, a dead A record, loss', () => {
