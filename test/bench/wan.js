@@ -2,20 +2,15 @@
 // probes (a Mailbox server's plan, TCP checks, the CLI's default options) and of
 // `nmap -n -sT -Pn -T4` on the same IPv4 addresses and ports, scored against the lab's ground
 // truth; then a whole `scan` with its service checks against its protocol floor.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ENGINE_ARG_DEFAULTS, toEngineOptions } from '../../dist/cli/engine-options.js';
 import { parseNmapXml } from '../helpers/nmap.js';
 import { CONDITIONS, condition } from '../helpers/wan-conditions.js';
-import { createWanLab, DNS_SERVER, NAMES, topologyYaml } from '../helpers/wan-lab.js';
+import { createWanLab, NAMES, topologyYaml } from '../helpers/wan-lab.js';
+import { asResult, CLI as cli, engineOptions, engineResults, plannedChecks, RUNNER as runner } from '../helpers/wan-probe.js';
 import { scoreChecks } from '../helpers/wan-score.js';
 import { measured } from './measured.js';
-
-const cli = fileURLToPath(new URL('../../bin/exchange-ports.js', import.meta.url));
-const runner = fileURLToPath(new URL('../helpers/run-engine.mjs', import.meta.url));
 /** Round trips of the longest service dialogue a Mailbox server's scan holds: SMTP on the Edge server (connect, greeting, EHLO, STARTTLS, TLS 1.3, EHLO; QUIT unanswered). */
 const SMTP_ROUND_TRIPS = 6;
 /** Round trips before any port is probed: A and AAAA, asked together. */
@@ -25,21 +20,9 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const fmt = (value, digits = 2) => value.toFixed(digits);
 const pad = (text, width) => String(text).padStart(width);
 
-function plannedTcp(dir, wanted) {
-  const file = join(dir, `${wanted.id}.yaml`);
-  writeFileSync(file, topologyYaml(wanted));
-  const plan = JSON.parse(execFileSync(process.execPath, [cli, 'plan', '-t', file, '--from', 'mailbox', '--format', 'json'], { encoding: 'utf8' }));
-  return { file, checks: plan.checks.filter((check) => check.transport === 'tcp') };
-}
-
-/** The result records scoreChecks reads, from planned checks and what was seen at each address. */
-const scored = (check, address, state, error) => ({ ...check, destination: { ...check.destination, ...(address ? { address } : {}) }, observed: { state, ...(error ? { error } : {}) } });
-
 async function engineOnce(scanner, checks, options) {
   const run = await measured(scanner, process.execPath, [runner], JSON.stringify({ checks, options }));
-  const byId = new Map(checks.map((check) => [check.id, check]));
-  const results = JSON.parse(run.stdout).observations.map(({ id, address, state, error }) => scored(byId.get(id), address, state, error));
-  return { seconds: run.seconds, score: scoreChecks(results) };
+  return { seconds: run.seconds, score: scoreChecks(engineResults(run.stdout, checks)) };
 }
 
 /** One nmap per distinct port list, all at once, on the planned checks' IPv4 addresses. */
@@ -64,7 +47,7 @@ async function nmapOnce(scanner, checks) {
   const results = checks.flatMap((check) =>
     (NAMES[check.destination.host] ?? [check.destination.host])
       .filter((address) => !address.includes(':'))
-      .map((address) => scored(check, address, states.get(`${address} ${check.port}/tcp`) ?? 'missing')),
+      .map((address) => asResult(check, address, states.get(`${address} ${check.port}/tcp`) ?? 'missing')),
   );
   return { seconds, score: scoreChecks(results, { ip: '4' }) };
 }
@@ -97,25 +80,30 @@ async function wholeScans(scanner, link, dir, runs) {
   const wanted = { id: 'whole-scan', mailbox: condition('far-200').mailbox, edge: condition('resetting-firewall').edge };
   const file = join(dir, 'whole-scan.yaml');
   writeFileSync(file, topologyYaml(wanted));
+  const command = (name) => [cli, name, '-t', file, '--from', 'mailbox', '--format', 'json', ...(name === 'scan' ? ['--quiet'] : [])];
   const scan = async (rttMs, seed) => {
     await link.set({ rttMs, seed });
-    const run = await measured(scanner, process.execPath, [cli, 'scan', '-t', file, '--from', 'mailbox', '--format', 'json', '--quiet'], '', { exitCodes: [0, 1] });
+    const run = await measured(scanner, process.execPath, command('scan'), '', { exitCodes: [0, 1] });
     return { seconds: run.seconds, score: scoreChecks(JSON.parse(run.stdout).checks) };
   };
   const lan = [];
   const far = [];
+  const planned = [];
   for (let index = 0; index < runs; index += 1) {
+    planned.push((await measured(scanner, process.execPath, command('plan'))).seconds);
     lan.push(await scan(0, index + 1));
     far.push(await scan(200, index + 1));
   }
-  const lanSeconds = median(lan.map((run) => run.seconds));
-  const floor = lanSeconds + ((NAME_ROUND_TRIPS + SMTP_ROUND_TRIPS) * 200) / 1000;
-  const farSeconds = median(far.map((run) => run.seconds));
+  const startUp = median(planned);
+  const floor = startUp + ((NAME_ROUND_TRIPS + SMTP_ROUND_TRIPS) * 200) / 1000;
+  const wall = (scans) => median(scans.map((run) => run.seconds));
+  const mistakes = (scans) => `wrong ${total(scans, 'wrong')}, false passes ${total(scans, 'falsePasses')}, false fails ${total(scans, 'falseFails')}, names lost ${total(scans, 'namesLost')}`;
   return [
     '',
-    `whole scan (service checks included) of mbx01 (LAN), mbx02 and edge01 (far site, 200 ms; edge01 behind the resetting firewall), ${runs} runs`,
-    `  the same scan over the LAN link: ${fmt(lanSeconds)} s (median); protocol floor at 200 ms: that + (${NAME_ROUND_TRIPS} name + ${SMTP_ROUND_TRIPS} SMTP dialogue) round trips = ${fmt(floor)} s`,
-    `  at 200 ms: ${fmt(farSeconds)} s median, ${fmt(Math.max(...far.map((run) => run.seconds)))} s max; scan/floor ${fmt(farSeconds / floor)} (target <= 1.5); wrong ${total(far, 'wrong')}, false passes ${total(far, 'falsePasses')}, false fails ${total(far, 'falseFails')}, names lost ${total(far, 'namesLost')}`,
+    `whole scan (service checks included) of mbx01 (LAN), mbx02 and edge01 (far site; edge01 behind the resetting firewall), ${runs} runs, median (max) s`,
+    `  start-up: \`plan\` of the same topology (no packets) ${fmt(startUp)} s; protocol floor at 200 ms: start-up + (${NAME_ROUND_TRIPS} name + ${SMTP_ROUND_TRIPS} SMTP dialogue) round trips = ${fmt(floor)} s`,
+    `  far site at 0 ms:   ${fmt(wall(lan))} (${fmt(Math.max(...lan.map((run) => run.seconds)))}); ${mistakes(lan)}`,
+    `  far site at 200 ms: ${fmt(wall(far))} (${fmt(Math.max(...far.map((run) => run.seconds)))}); scan/floor ${fmt(wall(far) / floor)} (target <= 1.5); ${mistakes(far)}`,
   ];
 }
 
@@ -124,7 +112,7 @@ export async function wanBench({ runs }) {
   const dir = mkdtempSync(join(tmpdir(), 'xpw-bench-'));
   const { lab, scanner, link } = await createWanLab();
   try {
-    const options = { ...toEngineOptions(ENGINE_ARG_DEFAULTS), dnsServers: [DNS_SERVER] };
+    const options = engineOptions();
     const started = await startUp(scanner, options);
     const lines = [
       `WAN lab (user-space WAN link; loss each way), ${runs} runs per condition, seeds 1..${runs}`,
@@ -137,7 +125,7 @@ export async function wanBench({ runs }) {
       FIELDS,
     ];
     for (const wanted of CONDITIONS) {
-      const { checks } = plannedTcp(dir, wanted);
+      const checks = plannedChecks(dir, wanted, 'tcp');
       const ours = [];
       const theirs = [];
       for (let index = 0; index < runs; index += 1) {

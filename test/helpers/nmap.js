@@ -28,6 +28,7 @@ export function parseNmapXml(xml) {
   return states;
 }
 
+/** `-n`: no reverse DNS, which would ask the system's resolver, an address outside the lab. */
 export async function nmapStates(namespace, args) {
-  return parseNmapXml(await namespace.exec('nmap', ...args, '-oX', '-'));
+  return parseNmapXml(await namespace.exec('nmap', '-n', ...args.filter((arg) => arg !== '-n'), '-oX', '-'));
 }

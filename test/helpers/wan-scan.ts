@@ -5,6 +5,7 @@ import { requireBuild, runCliAsync } from './cli.js';
 import type { WanCondition } from './wan-conditions.js';
 import { createWanLab, topologyYaml, type WanLink } from './wan-lab.js';
 import type { Namespace, NetnsLab } from './netns-lab.js';
+import { engineOptions, engineResults, plannedChecks, RUNNER } from './wan-probe.js';
 import { scoreChecks, type ScoredCheck, type Score } from './wan-score.js';
 
 export interface ScannedCheck extends ScoredCheck {
@@ -27,6 +28,17 @@ export async function scanCondition({ scanner, link, dir }: WanSuite, condition:
   const run = await runCliAsync(['scan', '-t', topology, '--from', 'mailbox', '--format', 'json', '--quiet'], { prefix: ['ip', 'netns', 'exec', scanner.name] });
   const result = JSON.parse(run.stdout) as { partial: boolean; checks: ScannedCheck[] };
   return { checks: result.checks, score: scoreChecks(result.checks), stderr: run.stderr, code: run.code, partial: result.partial };
+}
+
+/**
+ * The engine's own probes (TCP connects, DNS over UDP and TCP; no service checks) on the
+ * condition's planned checks, with the CLI's default options, scored against the ground truth.
+ */
+export async function probeCondition({ scanner, link, dir }: WanSuite, condition: WanCondition, seed = 1): Promise<Score> {
+  await link.set({ ...condition.link, seed });
+  const checks = plannedChecks(dir, condition);
+  const stdout = await scanner.pipe(JSON.stringify({ checks, options: engineOptions() }), process.execPath, RUNNER);
+  return scoreChecks(engineResults(stdout, checks));
 }
 
 export interface WanSuite {
