@@ -12,6 +12,7 @@ export interface EngineArgs {
   'min-timeout': number;
   'max-timeout': number;
   retries: number;
+  'max-retries': number;
   deadline: number;
   rate?: number;
   ip: '4' | '6' | 'both';
@@ -23,10 +24,11 @@ export interface EngineArgs {
 export const ENGINE_ARG_DEFAULTS: Readonly<EngineArgs> = {
   concurrency: 256,
   'per-host': 64,
-  timeout: 1000,
+  timeout: 500,
   'min-timeout': 100,
   'max-timeout': 10_000,
   retries: 1,
+  'max-retries': 6,
   deadline: 600,
   ip: 'both',
   exclude: [],
@@ -39,10 +41,11 @@ export function engineOptions<T>(y: Argv<T>): Argv<T & EngineArgs> {
   return y
     .option('concurrency', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS.concurrency, group: GROUP, describe: 'probes in flight at once (capped by the open-file limit)' })
     .option('per-host', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS['per-host'], group: GROUP, describe: 'probes in flight per destination address' })
-    .option('timeout', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS.timeout, group: GROUP, describe: 'initial wait for an answer, ms (then adapts to measured round trips)' })
+    .option('timeout', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS.timeout, group: GROUP, describe: "initial wait for an answer, ms: a host waits at least this long until it has answered itself (then adapts to its round trips); an unanswered try keeps listening while the next runs" })
     .option('min-timeout', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS['min-timeout'], group: GROUP, describe: 'lower bound of the adaptive wait, ms' })
     .option('max-timeout', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS['max-timeout'], group: GROUP, describe: 'upper bound of the adaptive wait, ms' })
     .option('retries', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS.retries, group: GROUP, describe: 'tries again after silence before calling a port filtered' })
+    .option('max-retries', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS['max-retries'], group: GROUP, describe: 'the most retries a host that lost probes gets (an answer that needed k retries gives its silent ports k+1)' })
     .option('deadline', { type: 'number', requiresArg: true, default: ENGINE_ARG_DEFAULTS.deadline, group: GROUP, describe: 'seconds for the whole scan; what is unfinished then is reported as such' })
     .option('rate', { type: 'number', requiresArg: true, group: GROUP, describe: 'at most this many probes started per second' })
     .option('ip', { type: 'string', choices: ['4', '6', 'both'] as const, default: 'both' as const, group: GROUP, describe: 'address families to probe' })
@@ -62,6 +65,9 @@ export function toEngineOptions(args: EngineArgs, extra: Partial<Pick<EngineOpti
   if (timeoutMs < minTimeoutMs || timeoutMs > maxTimeoutMs) {
     throw new UsageError(`--timeout ${timeoutMs} is outside --min-timeout ${minTimeoutMs} .. --max-timeout ${maxTimeoutMs}`);
   }
+  const retries = whole('retries', args.retries, 0);
+  const maxRetries = whole('max-retries', args['max-retries'] ?? ENGINE_ARG_DEFAULTS['max-retries'], 0);
+  if (retries > maxRetries) throw new UsageError(`--retries ${retries} is above --max-retries ${maxRetries}`);
   const exclude = (args.exclude ?? []).flatMap((entry) => String(entry).split(',')).map((entry) => entry.trim()).filter(Boolean);
   const bad = exclude.find((entry) => !parseExcludeRule(entry));
   if (bad !== undefined) throw new UsageError(`--exclude: "${bad}" is not an IP address or CIDR block`);
@@ -72,7 +78,8 @@ export function toEngineOptions(args: EngineArgs, extra: Partial<Pick<EngineOpti
     timeoutMs,
     minTimeoutMs,
     maxTimeoutMs,
-    retries: whole('retries', args.retries, 0),
+    retries,
+    maxRetries,
     deadlineMs: Math.round(positive('deadline', args.deadline, MAX_DEADLINE_S) * 1000),
     ...(args.rate !== undefined ? { rate: positive('rate', args.rate) } : {}),
     ip: args.ip,

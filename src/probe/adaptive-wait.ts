@@ -1,81 +1,93 @@
 import { performance } from 'node:perf_hooks';
-import { addRoundTrip, NO_ROUND_TRIPS, timeoutFor, type RoundTripState, type TimingBounds } from './timing.js';
+import { NEW_GROUP, NEW_HOST, nextGroup, nextHost, triesAllowed, waitMs, type GroupTiming, type HostTiming, type TimingEvent, type TimingLimits } from './timing-model.js';
 
-/** A wait for an answer that follows its host's timeout as round trips come in (as nmap re-checks outstanding probes). */
+/** A wait for an answer that follows its host's timing as events come in (as nmap re-checks outstanding probes). */
 export interface SilenceWait {
-  /** Resolves when the host's current timeout has passed since the wait began. */
+  /** Resolves when the host's current wait for this try has passed since the wait began. */
   readonly silent: Promise<void>;
-  /** The timeout the wait ended (or stands) on, in ms. */
+  /** The wait it ended (or stands) on, in ms. */
   armedMs(): number;
   cancel(): void;
 }
 
 interface LiveWait {
   readonly started: number;
+  readonly retry: number;
   readonly fire: () => void;
   handle?: NodeJS.Timeout;
   armedMs: number;
 }
 
-interface HostTiming {
-  rtt: RoundTripState;
+interface HostEntry {
+  timing: HostTiming;
   readonly waits: Set<LiveWait>;
 }
 
-export interface AdaptiveTiming<K> {
-  /** The host's timeout now: its own estimate, else the whole scan's, else the initial value. */
-  timeoutMs(key: K): number;
-  /** A measured round trip to the host: updates its estimate and the scan's, and re-arms waits. */
-  learn(key: K, rttMs: number): void;
-  waitForSilence(key: K): SilenceWait;
+/** The timing model (timing-model.ts) held for one scan, with the timers that follow it. */
+export interface AdaptiveTiming {
+  /** The wait for a host's first try now. */
+  timeoutMs(host: string): number;
+  triesAllowed(host: string): number;
+  /** Feeds an event to the model and re-arms the waits it changes. */
+  record(event: TimingEvent): void;
+  waitForSilence(host: string, retry: number): SilenceWait;
 }
 
-export function createAdaptiveTiming<K>(bounds: TimingBounds): AdaptiveTiming<K> {
-  const hosts = new Map<K, HostTiming>();
-  let group: RoundTripState = NO_ROUND_TRIPS;
+export function createAdaptiveTiming(limits: TimingLimits): AdaptiveTiming {
+  const hosts = new Map<string, HostEntry>();
+  let group: GroupTiming = NEW_GROUP;
 
-  const hostOf = (key: K): HostTiming => {
-    let host = hosts.get(key);
-    if (!host) {
-      host = { rtt: NO_ROUND_TRIPS, waits: new Set() };
-      hosts.set(key, host);
+  const entryOf = (host: string): HostEntry => {
+    let entry = hosts.get(host);
+    if (!entry) {
+      entry = { timing: NEW_HOST, waits: new Set() };
+      hosts.set(host, entry);
     }
-    return host;
+    return entry;
   };
-  const estimate = (host: HostTiming): RoundTripState => (host.rtt.samples > 0 ? host.rtt : group);
-  const current = (host: HostTiming): number => timeoutFor(estimate(host), bounds);
-  const arm = (host: HostTiming, wait: LiveWait): void => {
-    const timeoutMs = current(host);
-    if (wait.handle !== undefined && timeoutMs === wait.armedMs) return;
+  const arm = (entry: HostEntry, wait: LiveWait): void => {
+    const armedMs = waitMs(entry.timing, group, limits, wait.retry);
+    if (wait.handle !== undefined && armedMs === wait.armedMs) return;
     clearTimeout(wait.handle);
-    wait.armedMs = timeoutMs;
-    wait.handle = setTimeout(wait.fire, Math.max(0, wait.started + timeoutMs - performance.now()));
+    wait.armedMs = armedMs;
+    wait.handle = setTimeout(wait.fire, Math.max(0, wait.started + armedMs - performance.now()));
   };
 
   return {
-    timeoutMs: (key) => current(hostOf(key)),
-    learn(key, rttMs) {
-      const host = hostOf(key);
-      host.rtt = addRoundTrip(host.rtt, rttMs);
-      group = addRoundTrip(group, rttMs);
+    timeoutMs: (host) => waitMs(hosts.get(host)?.timing, group, limits, 0),
+    triesAllowed: (host) => triesAllowed(hosts.get(host)?.timing, group, limits),
+    record(event) {
+      if (event.kind === 'retired') {
+        const entry = hosts.get(event.host);
+        if (entry && entry.waits.size === 0) hosts.delete(event.host);
+        return;
+      }
+      const entry = entryOf(event.host);
+      const before = group;
+      group = nextGroup(group, event);
+      entry.timing = nextHost(entry.timing, event);
+      for (const wait of entry.waits) arm(entry, wait);
+      if (group === before) return;
+      // The scan's round trips set the waits of hosts with none of their own; its loss, every host's.
+      const everyHost = group.answeredRetry !== before.answeredRetry;
       for (const other of hosts.values()) {
-        if (other === host || other.rtt.samples === 0) for (const wait of other.waits) arm(other, wait);
+        if (other !== entry && (everyHost || other.timing.own.samples === 0)) for (const wait of other.waits) arm(other, wait);
       }
     },
-    waitForSilence(key) {
-      const host = hostOf(key);
+    waitForSilence(host, retry) {
+      const entry = entryOf(host);
       let wait!: LiveWait;
       const silent = new Promise<void>((resolve) => {
-        wait = { started: performance.now(), armedMs: 0, fire: resolve };
+        wait = { started: performance.now(), retry, armedMs: 0, fire: resolve };
       });
-      host.waits.add(wait);
-      arm(host, wait);
+      entry.waits.add(wait);
+      arm(entry, wait);
       return {
         silent,
         armedMs: () => wait.armedMs,
         cancel() {
           clearTimeout(wait.handle);
-          host.waits.delete(wait);
+          entry.waits.delete(wait);
         },
       };
     },

@@ -13,6 +13,7 @@ import { createProgressTally, type Progress } from './progress.js';
 import { createRateLimiter } from './rate.js';
 import { createResolver, type IpChoice, type Resolution } from './resolve.js';
 import { createScheduler } from './scheduler.js';
+import { localized } from './local-route.js';
 import { isOutOfDescriptors } from './socket-errors.js';
 import { tcpProber } from './tcp.js';
 import { udpProber } from './udp.js';
@@ -25,7 +26,10 @@ export interface EngineOptions {
   timeoutMs: number;
   minTimeoutMs: number;
   maxTimeoutMs: number;
+  /** Retries of silence on a host with no evidence of loss. */
   retries: number;
+  /** The most retries loss seen on a host may raise `retries` to (nmap's --max-retries); default 6. */
+  maxRetries?: number;
   /** The whole scan, resolution included; 0 = none. */
   deadlineMs: number;
   /** Probe attempts started per second; undefined = no limit. */
@@ -63,6 +67,14 @@ const WIND_DOWN_MS = 400;
 /** Connect-only probes: the engine owns their timing and shortens their wait as round trips come in. */
 const ENGINE_TIMED: ReadonlySet<ProbeKind> = new Set(['tcp', 'udp']);
 const OUT_OF_DESCRIPTORS_PAUSE_MS = 50;
+export const DEFAULT_MAX_RETRIES = 6;
+/**
+ * A service check's connect is given up at its timeout, where a connect probe's try keeps
+ * listening through the next one: it gets the same window, twice the initial wait.
+ */
+const SERVICE_WAIT_FACTOR = 2;
+/** The kernel's first SYN retransmission: a TCP connect answered later may be answering it, so its time is no round trip. */
+const SYN_RETRANSMIT_MS = process.platform === 'win32' ? 3000 : 1000;
 /** The longest delay a Node timer holds; a longer one would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -77,6 +89,8 @@ interface Probe {
   readonly prober: Prober;
   readonly hostName?: string;
   attempts: number;
+  /** Tries still listening, by retry number (0 = first). */
+  readonly live: Map<number, AbortController>;
   result?: Observation;
 }
 
@@ -129,7 +143,15 @@ export async function runEngine(
   const deadline = options.deadlineMs > 0 ? setTimeout(() => cut('deadline'), Math.min(options.deadlineMs, MAX_TIMER_MS)) : undefined;
 
   const scheduler = createScheduler<string>(capConcurrency(options.concurrency), options.perHost);
-  const timing = createAdaptiveTiming<string>({ initialMs: options.timeoutMs, minMs: options.minTimeoutMs, maxMs: options.maxTimeoutMs });
+  const timing = createAdaptiveTiming({
+    initialMs: options.timeoutMs,
+    minMs: options.minTimeoutMs,
+    maxMs: options.maxTimeoutMs,
+    retries: options.retries,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+  });
+  /** Probes not settled yet, per address: the host's timing is retired at 0. */
+  const unsettled = new Map<string, number>();
   const rate = createRateLimiter(options.rate);
   const excludedBy = createExcluder(options.exclude);
   const servers = options.dnsServers.map(parseDnsServer).filter((server): server is DnsServer => server !== undefined);
@@ -137,11 +159,29 @@ export async function runEngine(
   const report = (): void => options.onProgress?.(tally.snapshot());
   const inFlight = new Set<Promise<void>>();
 
-  /** One attempt; for engine-timed kinds the wait follows the host's timeout as it adapts. */
-  const attempt = async (probe: Probe): Promise<Observation> => {
+  /** Ends every try of a settled probe still listening. */
+  const dropTries = (probe: Probe): void => {
+    for (const controller of probe.live.values()) controller.abort('settled');
+    probe.live.clear();
+  };
+
+  const settle = (probe: Probe, observation: Observation): void => {
+    if (probe.result) return;
+    probe.result = { ...observation, address: probe.address, attempts: probe.attempts };
+    dropTries(probe);
+    tally.count(probe.result.state);
+    report();
+    const left = (unsettled.get(probe.address) ?? 1) - 1;
+    unsettled.set(probe.address, left);
+    if (left === 0) timing.record({ kind: 'retired', host: probe.address });
+  };
+
+  /** One try's prober, linked to the cut; the controller stays with the probe until the probe settles. */
+  const startTry = (probe: Probe, retry: number): { answer: Promise<Observation>; controller: AbortController } => {
     const controller = new AbortController();
     const onStop = (): void => controller.abort(stop.signal.reason);
     stop.signal.addEventListener('abort', onStop, { once: true });
+    controller.signal.addEventListener('abort', () => stop.signal.removeEventListener('abort', onStop), { once: true });
     const engineTimed = ENGINE_TIMED.has(probe.kind);
     const target: ProbeTarget = {
       check: probe.check,
@@ -149,48 +189,84 @@ export async function runEngine(
       port: probe.check.port,
       transport: probe.check.transport,
       ...(probe.hostName ? { hostName: probe.hostName } : {}),
-      timeoutMs: engineTimed ? options.maxTimeoutMs : Math.max(timing.timeoutMs(probe.address), options.timeoutMs),
+      timeoutMs: engineTimed ? options.maxTimeoutMs : Math.max(timing.timeoutMs(probe.address), SERVICE_WAIT_FACTOR * options.timeoutMs),
     };
-    const wait = engineTimed ? timing.waitForSilence(probe.address) : undefined;
-    try {
-      const outcome = await Promise.race([probe.prober(target, controller.signal), wait?.silent ?? new Promise<never>(() => undefined)]);
-      if (outcome) return outcome;
-      controller.abort('silence');
-      return { state: silentState(probe.check.transport), address: probe.address, attempts: 1, error: `no answer within ${wait?.armedMs()} ms` };
-    } catch (error) {
-      return { state: 'error', address: probe.address, attempts: 1, error: error instanceof Error ? error.message : String(error) };
-    } finally {
+    probe.live.set(retry, controller);
+    const answer = probe.prober(target, controller.signal).catch(
+      (error: unknown): Observation => ({ state: 'error', address: probe.address, attempts: 1, error: error instanceof Error ? error.message : String(error) }),
+    );
+    void answer.finally(() => {
       stop.signal.removeEventListener('abort', onStop);
-      wait?.cancel();
-    }
+      if (probe.live.get(retry) === controller) probe.live.delete(retry);
+    });
+    return { answer, controller };
   };
 
-  const settle = (probe: Probe, observation: Observation): void => {
-    probe.result = { ...observation, address: probe.address, attempts: probe.attempts };
-    tally.count(probe.result.state);
-    report();
+  /**
+   * What one try's outcome does: an answer (even late, even to an earlier try) settles the probe
+   * and feeds the timing model; a cancelled try is nothing. Returns whether the probe is settled.
+   */
+  const onOutcome = (probe: Probe, retry: number, observation: Observation, aborted: boolean, late: boolean): boolean => {
+    if (probe.result) return true;
+    // After a cut, what a try saw before it stopped is kept (an answer, a connected service); its cancellation is not.
+    if (aborted && (observation.state === 'error' || (isSilence(observation.state) && observation.rttMs === undefined))) return false;
+    if (observation.rttMs !== undefined) {
+      timing.record({
+        kind: 'answered',
+        host: probe.address,
+        source: observation.state === 'open' ? 'host' : 'path',
+        retry,
+        rttMs: observation.rttMs,
+        late,
+        ...(probe.check.transport === 'tcp' ? { retransmitsAfterMs: SYN_RETRANSMIT_MS } : {}),
+      });
+      settle(probe, observation);
+      return true;
+    }
+    // A kept try that reached --max-timeout in silence, or failed late: the current try decides.
+    if (late) return false;
+    if (isSilence(observation.state)) return false;
+    settle(probe, observation);
+    return true;
   };
 
   const runOnce = async (probe: Probe): Promise<void> => {
     await rate.take(stop.signal);
-    if (stop.signal.aborted) return;
+    if (stop.signal.aborted || probe.result) return;
+    const retry = probe.attempts;
     probe.attempts += 1;
-    const observation = await attempt(probe);
-    // After a cut, an answer that came back is kept; a cancelled or unfinished probe is not.
-    if (stop.signal.aborted && (observation.state === 'error' || (isSilence(observation.state) && probe.attempts <= options.retries))) return;
-    if (observation.state === 'error' && isOutOfDescriptors(observation.errorCode)) {
-      probe.attempts -= 1;
-      scheduler.limit.concurrency = Math.max(1, scheduler.limit.activeCount - 1);
-      await new Promise((resolve) => setTimeout(resolve, OUT_OF_DESCRIPTORS_PAUSE_MS));
+    timing.record({ kind: 'sent', host: probe.address, retry });
+    // Only the first try and the current one keep listening: at most two sockets per probe.
+    if (retry > 1) probe.live.get(retry - 1)?.abort('superseded');
+    const { answer, controller } = startTry(probe, retry);
+    const engineTimed = ENGINE_TIMED.has(probe.kind);
+    const wait = engineTimed ? timing.waitForSilence(probe.address, retry) : undefined;
+    const outcome = await Promise.race([answer, wait?.silent.then(() => undefined) ?? new Promise<never>(() => undefined)]);
+    wait?.cancel();
+    const first = outcome && (await localized(outcome, probe.address));
+    if (first) {
+      if (first.state === 'error' && isOutOfDescriptors(first.errorCode) && !controller.signal.aborted) {
+        probe.attempts -= 1;
+        scheduler.limit.concurrency = Math.max(1, scheduler.limit.activeCount - 1);
+        await new Promise((resolve) => setTimeout(resolve, OUT_OF_DESCRIPTORS_PAUSE_MS));
+        enqueue(probe);
+        return;
+      }
+      if (onOutcome(probe, retry, first, controller.signal.aborted, false)) return;
+    } else {
+      // Silence so far: the try keeps listening (until --max-timeout) while the next one is in flight.
+      timing.record({ kind: 'silent', host: probe.address, retry });
+      const tracked = answer.then((late) => void onOutcome(probe, retry, late, controller.signal.aborted, true));
+      inFlight.add(tracked);
+      void tracked.finally(() => inFlight.delete(tracked));
+    }
+    if (stop.signal.aborted || probe.result) return;
+    if (probe.attempts < timing.triesAllowed(probe.address)) {
       enqueue(probe);
       return;
     }
-    if (observation.rttMs !== undefined) timing.learn(probe.address, observation.rttMs);
-    if (isSilence(observation.state) && probe.attempts <= options.retries) {
-      enqueue(probe);
-      return;
-    }
-    settle(probe, observation);
+    const silence: Observation = first ?? { state: silentState(probe.check.transport), address: probe.address, attempts: probe.attempts, error: `no answer within ${wait?.armedMs()} ms` };
+    settle(probe, silence);
   };
 
   function enqueue(probe: Probe): void {
@@ -242,14 +318,17 @@ export async function runEngine(
       const prober = probers[kind];
       const probes: Probe[] = resolution.addresses.map((address) => {
         const hostName = resolution.names?.[address];
-        return { check, address, kind, prober: prober ?? tcpProber, attempts: 0, ...(hostName ? { hostName } : {}) };
+        return { check, address, kind, prober: prober ?? tcpProber, attempts: 0, live: new Map(), ...(hostName ? { hostName } : {}) };
       });
       probesByCheck.set(check, probes);
       total += probes.length;
       for (const probe of probes) {
         const reason = prober ? notProbedBecause(probe, options, excludedBy) : `no prober for ${check.probe}`;
         if (reason) settle(probe, { state: 'error', attempts: 0, error: `not probed: ${reason}` });
-        else toSend.push(probe);
+        else {
+          toSend.push(probe);
+          unsettled.set(probe.address, (unsettled.get(probe.address) ?? 0) + 1);
+        }
       }
     }
     tally.setTotal(total);

@@ -1,24 +1,10 @@
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { releaseUdp } from './release.js';
-import { errorCode } from './socket-errors.js';
+import type { Observation } from './types.js';
+import { errorCode, localReason, ROUTE_DEPENDENT } from './socket-errors.js';
 
-/**
- * Errors this machine raises itself, before a packet leaves: no route in its own table, its
- * own firewall, an address it does not have. They say nothing about the network.
- */
-const LOCAL_CODES: Readonly<Record<string, string>> = {
-  ENETUNREACH: 'no route to it from this machine',
-  EHOSTUNREACH: 'no route to it from this machine',
-  EACCES: "refused by this machine's firewall",
-  EPERM: "refused by this machine's firewall",
-  EADDRNOTAVAIL: 'no local address to send from',
-};
-
-/** The words for a local error, or undefined when the code is not one this machine raises. */
-export function localReason(code: string | undefined): string | undefined {
-  return code ? LOCAL_CODES[code] : undefined;
-}
+export { localReason };
 
 /**
  * Whether this machine has a route to `address`: connecting a UDP socket looks the route up
@@ -40,4 +26,18 @@ export function missingRoute(address: string): Promise<string | undefined> {
       done(errorCode(error) ?? 'EINVAL');
     }
   });
+}
+
+/**
+ * An observation a prober read as the network's answer (ICMP unreachable or prohibited) that this
+ * machine's own routing raised instead: `not probed`, without a round trip. Any prober's, so a
+ * service check's connect is read like the TCP prober's.
+ */
+export async function localized(observation: Observation, address: string, lookUp = missingRoute): Promise<Observation> {
+  const code = observation.errorCode;
+  if (observation.state === 'error' || code === undefined || !ROUTE_DEPENDENT.has(code)) return observation;
+  const missing = await lookUp(address);
+  if (missing === undefined) return observation;
+  const { rttMs: _rttMs, service: _service, ...rest } = observation;
+  return { ...rest, state: 'error', error: `not probed: ${localReason(missing) ?? 'no route to it from this machine'} (${code})` };
 }

@@ -13,9 +13,14 @@ export const tcpProber: Prober = (target, signal) =>
     refused: 'connection refused',
     start(outcome) {
       const socket = new Socket();
+      socket.on('error', (error) => outcome.failed(error));
       socket.once('connect', () => outcome.answered());
-      socket.once('error', (error) => outcome.failed(error));
-      socket.connect({ host: target.address, port: target.port });
+      try {
+        socket.connect({ host: target.address, port: target.port });
+      } catch (thrown) {
+        releaseTcp(socket);
+        throw thrown;
+      }
       return () => releaseTcp(socket);
     },
   });

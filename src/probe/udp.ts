@@ -9,7 +9,8 @@ import { udpPayloadFor } from './udp-payloads.js';
  * Generic UDP: one connected socket per probe, so ICMP port unreachable comes back as
  * ECONNREFUSED; well-known ports get a request their service answers (NTP, CLDAP).
  * Any datagram back -> open; port unreachable -> closed; other ICMP unreachable ->
- * filtered; silence -> open|filtered.
+ * filtered; silence -> open|filtered. A failed connect (no route: nothing sent) or send is an
+ * error the skeleton reads, never an exception.
  */
 export const udpProber: Prober = (target, signal) =>
   socketProbe(target, signal, {
@@ -17,9 +18,25 @@ export const udpProber: Prober = (target, signal) =>
     refused: 'ICMP port unreachable',
     start(outcome) {
       const socket = createSocket(isIP(target.address) === 6 ? 'udp6' : 'udp4');
-      socket.once('error', (error) => outcome.failed(error));
+      const release = (): void => releaseUdp(socket);
+      socket.on('error', (error) => outcome.failed(error));
       socket.once('message', (message) => outcome.answered({ kind: 'udp', bytes: message.length }));
-      socket.connect(target.port, target.address, () => socket.send(udpPayloadFor(target.port)));
-      return () => releaseUdp(socket);
+      const sent = (error?: Error | null): void => {
+        if (error) outcome.failed(error);
+      };
+      try {
+        socket.connect(target.port, target.address, (error?: Error) => {
+          if (error) return outcome.failed(error);
+          try {
+            socket.send(udpPayloadFor(target.port), sent);
+          } catch (thrown) {
+            outcome.failed(thrown);
+          }
+        });
+      } catch (thrown) {
+        release();
+        throw thrown;
+      }
+      return release;
     },
   });

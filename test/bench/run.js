@@ -1,12 +1,17 @@
 // npm run bench: the probe engine against `nmap -sT -Pn -T4` and `nmap -sU` on the same
 // targets, in the same run, inside network namespaces (root; 198.18.0.0/17 only).
-// Prints wall time, peak RSS, the floor and agreement; removes every namespace it made.
-import { execFileSync, spawn } from 'node:child_process';
+// Prints wall time, peak RSS, the floor and agreement; then the WAN lab's conditions (wan.js).
+// Removes every namespace it made.
+//   npm run bench -- [--runs N] [--only firewall|wan]
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFirewallLab, targetAddress } from '../helpers/firewall-lab.js';
+import { parseNmapXml } from '../helpers/nmap.js';
+import { measured } from './measured.js';
+import { wanBench } from './wan.js';
 
 const HOSTS = 16;
 const TCP_PORTS = Array.from({ length: 40 }, (_, index) => 2000 + index * 7);
@@ -21,46 +26,6 @@ const hosts = Array.from({ length: HOSTS }, (_, index) => targetAddress(index));
 const treatment = (host, port) => TREATMENTS[(hosts.indexOf(host) + TCP_PORTS.indexOf(port)) % TREATMENTS.length];
 const expectedTcp = { listen: 'open', closed: 'closed', reset: 'closed', admin: 'filtered', drop: 'filtered' };
 
-/** Process groups of the measured runs, killed if the bench is stopped (`time` does not pass signals on). */
-const running = new Set();
-process.on('exit', () => {
-  for (const pid of running) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
-
-function measured(namespace, command, args, input) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', namespace.name, '/usr/bin/time', '-f', 'XPE-TIME %e %M', command, ...args], { detached: true });
-    running.add(child.pid);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      running.delete(child.pid);
-      const match = /XPE-TIME ([\d.]+) (\d+)/.exec(stderr);
-      if (code !== 0 || !match) reject(new Error(`${command} exited with ${code}: ${stderr}`));
-      else resolve({ stdout, seconds: Number(match[1]), rssMb: Number(match[2]) / 1024 });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
-
-function nmapXmlStates(xml) {
-  const states = new Map();
-  for (const host of xml.split('<host ').slice(1)) {
-    const address = /<address addr="([^"]+)" addrtype="ipv4"/.exec(host)?.[1];
-    for (const match of host.matchAll(/<port protocol="(tcp|udp)" portid="(\d+)"><state state="([^"]+)"/g)) states.set(`${address} ${match[2]}/${match[1]}`, match[3]);
-  }
-  return states;
-}
-
 async function engine(namespace, targets, options = ENGINE) {
   const run = await measured(namespace, process.execPath, [runner], JSON.stringify({ targets, options }));
   const output = JSON.parse(run.stdout);
@@ -69,8 +34,8 @@ async function engine(namespace, targets, options = ENGINE) {
 }
 
 async function nmap(namespace, args) {
-  const run = await measured(namespace, 'nmap', [...args, '-oX', '-']);
-  return { ...run, states: nmapXmlStates(run.stdout) };
+  const run = await measured(namespace, 'nmap', ['-n', ...args, '-oX', '-']);
+  return { ...run, states: parseNmapXml(run.stdout) };
 }
 
 function agreement(ours, theirs) {
@@ -120,8 +85,22 @@ function planRow(servers) {
   }
 }
 
+/** --runs N (WAN conditions, default 5) and --only firewall|wan; undefined and a message when they are wrong. */
+function parseArgs(argv) {
+  const options = { runs: 5, only: undefined };
+  for (let index = 0; index < argv.length; index += 1) {
+    const [flag, value] = [argv[index], argv[index + 1]];
+    if (flag === '--runs' && /^[1-9]\d*$/.test(value ?? '')) options.runs = Number(value);
+    else if (flag === '--only' && ['firewall', 'wan'].includes(value)) options.only = value;
+    else return { error: `bench: unknown or incomplete option ${flag}${value !== undefined ? ` ${value}` : ''} (--runs N, --only firewall|wan)` };
+    index += 1;
+  }
+  return options;
+}
+
 async function main() {
-  const missing = process.geteuid?.() !== 0 ? 'bench: needs root (network namespaces and nftables)' : missingTool();
+  const args = parseArgs(process.argv.slice(2));
+  const missing = args.error ?? (process.geteuid?.() !== 0 ? 'bench: needs root (network namespaces and nftables)' : missingTool());
   if (missing) {
     process.stderr.write(`${missing}\n`);
     process.exitCode = 2;
@@ -129,6 +108,11 @@ async function main() {
   }
   // Ctrl-C still removes the namespaces: exit runs the lab's exit hook.
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+  if (args.only !== 'wan') await firewallBench();
+  if (args.only !== 'firewall') process.stdout.write(`\n${(await wanBench({ runs: args.runs })).join('\n')}\n`);
+}
+
+async function firewallBench() {
   const policy = [];
   const services = { tcp: [], udp: [], dns: [] };
   for (const host of hosts) {

@@ -12,8 +12,11 @@ export declare class Namespace {
 }
 
 export declare class NetnsLab {
+  readonly prefix: string;
   readonly suffix: string;
-  static create(): Promise<NetnsLab>;
+  readonly children: Set<ChildProcess>;
+  /** prefix: the first part of every name (default `xpe`). */
+  static create(prefix?: string): Promise<NetnsLab>;
   namespace(role: string): Promise<Namespace>;
   link(left: Namespace, leftCidr: string, right: Namespace, rightCidr: string): Promise<{ left: string; right: string }>;
   destroy(): Promise<void>;

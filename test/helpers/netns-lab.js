@@ -1,6 +1,7 @@
 // Network-namespace labs for the root-only suites and the benchmark: namespaces, veth pairs,
 // addresses, routes, nftables rules and processes inside, all removed by destroy() (and, if
-// the process dies first, by an exit hook). Names start with `xpe-` plus a random suffix;
+// the process dies first, by an exit hook). Names start with `xpe-` (or the prefix given to
+// create()) plus a random suffix;
 // addresses are 198.18.0.0/17 only.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -87,23 +88,24 @@ export class Namespace {
 }
 
 export class NetnsLab {
-  constructor() {
+  constructor(prefix = 'xpe') {
+    this.prefix = prefix;
     this.suffix = randomBytes(3).toString('hex');
     this.namespaces = [];
     this.children = new Set();
     this.links = 0;
   }
 
-  static async create() {
-    const lab = new NetnsLab();
+  static async create(prefix) {
+    const lab = new NetnsLab(prefix);
     alive.add(lab);
     hookExit();
     return lab;
   }
 
-  /** A namespace named `xpe-<role>-<suffix>` with loopback up. */
+  /** A namespace named `<prefix>-<role>-<suffix>` with loopback up. */
   async namespace(role) {
-    const name = `xpe-${role}-${this.suffix}`;
+    const name = `${this.prefix}-${role}-${this.suffix}`;
     await run('ip', ['netns', 'add', name]);
     const namespace = new Namespace(this, name);
     this.namespaces.push(namespace);
@@ -116,8 +118,8 @@ export class NetnsLab {
     checkAddress(leftCidr);
     checkAddress(rightCidr);
     this.links += 1;
-    const a = `xpe${this.suffix}a${this.links}`;
-    const b = `xpe${this.suffix}b${this.links}`;
+    const a = `${this.prefix}${this.suffix}a${this.links}`;
+    const b = `${this.prefix}${this.suffix}b${this.links}`;
     await run('ip', ['link', 'add', a, 'netns', left.name, 'type', 'veth', 'peer', 'name', b, 'netns', right.name]);
     for (const [namespace, device, cidr] of [[left, a, leftCidr], [right, b, rightCidr]]) {
       await namespace.addAddress(cidr, device);

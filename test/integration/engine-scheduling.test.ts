@@ -33,18 +33,59 @@ describe('engine scheduling (injected probers)', () => {
     expect(run.couldNotScan).toMatch(/^no probe got an answer/);
   });
 
-  it('shortens the wait to what measured round trips call for (nmap: srtt + 4 rttvar, at least the minimum)', async () => {
-    const recorder = recordingProber((target) => (target.port === 99 ? 'silent' : { state: 'closed', address: target.address, attempts: 1, rttMs: 1 }), 1);
+  it("shortens the wait to what the host's own round trips call for (nmap: srtt + 4 rttvar, at least the minimum)", async () => {
+    const recorder = recordingProber((target) => (target.port === 99 ? 'silent' : { state: 'open', address: target.address, attempts: 1, rttMs: 1 }), 1);
     const options: EngineOptions = { ...FAST_OPTIONS, perHost: 1, retries: 0, timeoutMs: 2000, minTimeoutMs: 40, maxTimeoutMs: 5000 };
     const run = await runEngine(checksFor(['198.18.0.1'], [...range(5), 99]), options, { tcp: recorder.prober });
     expect(run.observations.at(-1)?.observation).toMatchObject({ state: 'filtered', error: 'no answer within 40 ms' });
     expect(run.control).toHaveLength(5);
   });
 
+  it('does not shorten the wait for resets (which a firewall near the scanner may send), nor for other hosts', async () => {
+    const recorder = recordingProber((target) => {
+      if (target.port === 99) return 'silent';
+      return { state: target.address === '198.18.0.1' ? 'closed' : 'open', address: target.address, attempts: 1, rttMs: 1 };
+    }, 1);
+    const options: EngineOptions = { ...FAST_OPTIONS, perHost: 1, retries: 0, timeoutMs: 300, minTimeoutMs: 40, maxTimeoutMs: 5000 };
+    const run = await runEngine([...checksFor(['198.18.0.2'], range(5)), ...checksFor(['198.18.0.1'], [...range(5), 99])], options, { tcp: recorder.prober });
+    expect(run.observations.at(-1)?.observation).toMatchObject({ state: 'filtered', error: 'no answer within 300 ms' });
+  });
+
   it('uses the initial timeout for a host with no round trips yet', async () => {
     const options: EngineOptions = { ...FAST_OPTIONS, retries: 0, timeoutMs: 150, minTimeoutMs: 40, maxTimeoutMs: 5000 };
     const run = await runEngine([makeCheck('198.18.0.1', 1)], options, { tcp: silentProber() });
     expect(run.observations[0]?.observation.error).toBe('no answer within 150 ms');
+  });
+
+  it('keeps an unanswered try listening while its retry runs: a late answer settles the probe, with the tries sent', async () => {
+    let calls = 0;
+    const slowFirst: Prober = (target, signal) => {
+      calls += 1;
+      if (calls > 1) return silentProber()(target, signal);
+      return new Promise((resolve) => setTimeout(() => resolve({ state: 'open', address: target.address, attempts: 1, rttMs: 150 }), 150));
+    };
+    const options: EngineOptions = { ...FAST_OPTIONS, retries: 2, timeoutMs: 100, minTimeoutMs: 40, maxTimeoutMs: 1000 };
+    const run = await runEngine([makeCheck('198.18.0.1', 1)], options, { tcp: slowFirst });
+    expect(run.observations[0]?.observation).toMatchObject({ state: 'open', attempts: 2, rttMs: 150 });
+    expect(calls).toBe(2);
+  });
+
+  it.each([
+    [6, 3],
+    [1, 2],
+  ])('an answer that needed a retry gives the silent ports of that host one more try (--max-retries %i: %i tries)', async (maxRetries, tries) => {
+    const sent = new Map<number, number>();
+    const recorder = recordingProber((target) => {
+      sent.set(target.port, (sent.get(target.port) ?? 0) + 1);
+      return target.port === 1 && sent.get(1) === 2 ? { state: 'open', address: target.address, attempts: 1, rttMs: 1 } : 'silent';
+    }, 1);
+    const options: EngineOptions = { ...FAST_OPTIONS, retries: 1, maxRetries, timeoutMs: 100, minTimeoutMs: 40, maxTimeoutMs: 1000 };
+    const run = await runEngine([makeCheck('198.18.0.1', 1), makeCheck('198.18.0.1', 2), makeCheck('198.18.0.2', 2)], options, { tcp: recorder.prober });
+    expect(run.observations.map(({ observation }) => [observation.state, observation.attempts])).toEqual([
+      ['open', 2],
+      ['filtered', tries],
+      ['filtered', 2],
+    ]);
   });
 
   it('spaces starts by --rate', async () => {

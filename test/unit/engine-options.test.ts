@@ -12,15 +12,15 @@ async function parse(argv: string[]): Promise<EngineArgs> {
 describe('engine options', () => {
   it('gives defaults and converts the deadline to ms', async () => {
     const options = toEngineOptions(await parse([]));
-    expect(options).toMatchObject({ concurrency: 256, perHost: 64, timeoutMs: 1000, minTimeoutMs: 100, maxTimeoutMs: 10000, retries: 1, deadlineMs: 600000, ip: 'both', exclude: [], dnsServers: [] });
+    expect(options).toMatchObject({ concurrency: 256, perHost: 64, timeoutMs: 500, minTimeoutMs: 100, maxTimeoutMs: 10000, retries: 1, maxRetries: 6, deadlineMs: 600000, ip: 'both', exclude: [], dnsServers: [] });
     expect(options.rate).toBeUndefined();
   });
 
   it('reads every option, repeatable --exclude included', async () => {
-    const args = await parse(['--concurrency', '8', '--per-host', '2', '--timeout', '300', '--min-timeout', '50', '--max-timeout', '900', '--retries', '0', '--deadline', '2.5', '--rate', '100', '--ip', '6', '--exclude', '198.18.0.0/24', '--exclude', '::1', '--quiet']);
+    const args = await parse(['--concurrency', '8', '--per-host', '2', '--timeout', '300', '--min-timeout', '50', '--max-timeout', '900', '--retries', '0', '--max-retries', '3', '--deadline', '2.5', '--rate', '100', '--ip', '6', '--exclude', '198.18.0.0/24', '--exclude', '::1', '--quiet']);
     // DNS servers and the DNS question come from the topology, in scanTopology (test/integration/run-scan.test.ts).
     expect(toEngineOptions(args)).toEqual({
-      concurrency: 8, perHost: 2, timeoutMs: 300, minTimeoutMs: 50, maxTimeoutMs: 900, retries: 0, deadlineMs: 2500, rate: 100, ip: '6',
+      concurrency: 8, perHost: 2, timeoutMs: 300, minTimeoutMs: 50, maxTimeoutMs: 900, retries: 0, maxRetries: 3, deadlineMs: 2500, rate: 100, ip: '6',
       exclude: ['198.18.0.0/24', '::1'], dnsServers: [],
     });
     expect(args.quiet).toBe(true);
@@ -29,6 +29,8 @@ describe('engine options', () => {
   it.each([
     [['--concurrency', '0'], '--concurrency: expected a whole number of at least 1, got 0'],
     [['--retries', '-1'], '--retries: expected a whole number of at least 0, got -1'],
+    [['--retries', '7'], '--retries 7 is above --max-retries 6'],
+    [['--max-retries', '-2'], '--max-retries: expected a whole number of at least 0, got -2'],
     [['--min-timeout', '500', '--max-timeout', '400', '--timeout', '450'], '--min-timeout 500 is above --max-timeout 400'],
     [['--timeout', '20000'], '--timeout 20000 is outside --min-timeout 100 .. --max-timeout 10000'],
     [['--deadline', '0'], '--deadline: expected a number above 0 and at most 86400, got 0'],

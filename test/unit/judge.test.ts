@@ -89,6 +89,14 @@ describe('judge: what was not probed', () => {
     );
     expect(judge(check('required'), { state: 'error', attempts: 1, error: 'EPERM' }).why).toBe('x required: error: EPERM');
   });
+
+  test.each(['required', 'forbidden', 'optional'] as const)('a local error (no route from this machine) is never a pass or a fail (%s)', (expectation) => {
+    for (const error of ['not probed: no route to it from this machine (ENETUNREACH)', "not probed: refused by this machine's firewall (EPERM)", 'not probed: no local address to send from (EADDRNOTAVAIL)']) {
+      const judged = judge(check(expectation), { state: 'error', attempts: 1, error });
+      expect(judged.verdict).toBe('inconclusive');
+      expect(judged.why).toBe(`x ${expectation}: ${error}`);
+    }
+  });
 });
 
 describe('judge: a required service that answers but does not work is down', () => {
