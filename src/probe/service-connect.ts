@@ -20,7 +20,10 @@ export function connectTcp(address: string, port: number, timeoutMs: number, sig
     const socket = new Socket();
     // An error after the dialogue has given up on the socket must never become an uncaught exception.
     socket.on('error', () => undefined);
+    let settled = false;
     const finish = (result: Connected | NotConnected): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       socket.off('connect', onConnect);
@@ -35,7 +38,9 @@ export function connectTcp(address: string, port: number, timeoutMs: number, sig
       finish({ ok: false, state: meaning.state, error: meaning.error, ...(meaning.code ? { errorCode: meaning.code } : {}) });
     };
     const onAbort = (): void => finish({ ok: false, state: 'error', error: 'cancelled before the connection was made' });
-    const timer = setTimeout(() => finish({ ok: false, state: 'filtered', error: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    // After a stall of the event loop the timer runs before the I/O that came in meanwhile: the
+    // verdict waits for that I/O (setImmediate runs after it), so an answer that came is counted.
+    const timer = setTimeout(() => setImmediate(() => finish({ ok: false, state: 'filtered', error: `no answer within ${timeoutMs} ms` })), timeoutMs);
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', onConnect);

@@ -1,6 +1,8 @@
+import { connectTcp } from '../../src/probe/service-connect.js';
 import { serviceProbers } from '../../src/probe/service-probers.js';
 import type { ProbeKind } from '../../src/model/types.js';
 import { probeTarget } from '../helpers/probe-target.js';
+import { closeServer, listenTcp } from '../helpers/servers.js';
 import { startSilentPort, type SilentPort } from '../helpers/silent-port.js';
 
 /**
@@ -41,5 +43,28 @@ describe('a dropped port on a service check', () => {
     expect(observation).toEqual({ state: 'filtered', address: '127.0.0.1', attempts: 1, error: `no answer within ${WAIT_MS} ms` });
     expect(elapsed).toBeGreaterThanOrEqual(WAIT_MS - 5);
     expect(elapsed).toBeLessThan(ENDED_WITHIN_MS);
+  });
+});
+
+describe('a connect answered while this process was busy', () => {
+  test('counts: the wait ends with what came in, not with the timer that ran first', async () => {
+    const { server, port } = await listenTcp();
+    try {
+      // Started, then the event loop stalls past the wait (a loaded machine, a long TLS
+      // computation) in its check phase: the kernel completes the connect meanwhile, and the
+      // next turn of the loop runs the due timer before it reads that I/O.
+      const pending = new Promise<Awaited<ReturnType<typeof connectTcp>>>((resolve) =>
+        setImmediate(() => {
+          void connectTcp('127.0.0.1', port, 50, new AbortController().signal).then(resolve);
+          const until = performance.now() + 200;
+          while (performance.now() < until);
+        }),
+      );
+      const connected = await pending;
+      expect(connected.ok).toBe(true);
+      if (connected.ok) connected.socket.destroy();
+    } finally {
+      await closeServer(server);
+    }
   });
 });
