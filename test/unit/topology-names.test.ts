@@ -36,7 +36,7 @@ describe('host names and addresses', () => {
     expect(hostProblem(address)).toBeUndefined();
   });
 
-  test.each(['198.18.2.999', '198.18.3', '198.18.3.10.1', '198.18::53::1', 'fe80::g'])('%s was meant as an address and is not one', (text) => {
+  test.each(['198.18.2.999', '198.18.3.10.1', '198.18::53::1', 'fe80::g'])('%s was meant as an address and is not one', (text) => {
     expect(hostProblem(text)).toBe(`not an IP address: "${text}"`);
     expect(addressProblem(text)).toBe(`not an IP address: "${text}"`);
   });
