@@ -6,7 +6,10 @@ export interface JsonSyntaxProblem {
   readonly message: string;
 }
 
-/** A topology is a few levels deep; anything far deeper is a mistake, refused before any recursive reading. */
+/**
+ * A topology is five levels deep and a saved result eight; anything far deeper is a mistake,
+ * refused before any recursive reading (JSON.parse, a YAML composer, a walk over facts).
+ */
 export const MAX_JSON_DEPTH = 64;
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
@@ -27,7 +30,7 @@ function found(text: string, at: number): string {
  * A YAML parser would accept a trailing comma, a comment or a single-quoted string in a
  * `.json` file; the user wrote JSON, so those are mistakes.
  */
-export function jsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
+export function jsonSyntaxProblem(text: string, maxDepth = MAX_JSON_DEPTH): JsonSyntaxProblem | undefined {
   const open: string[] = [];
   let at = text.startsWith('\ufeff') ? 1 : 0;
   const skip = (): void => {
@@ -52,7 +55,7 @@ export function jsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
     skip();
     const char = text[at];
     if (char === '{' || char === '[') {
-      if (open.length >= MAX_JSON_DEPTH) return problem(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+      if (open.length >= maxDepth) return problem(`nested deeper than ${maxDepth} levels`);
       open.push(char);
       at++;
       return undefined;
@@ -107,4 +110,14 @@ export function jsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
   skip();
   if (at < text.length) return problem(`${found(text, at)} after the end of the JSON value`);
   return undefined;
+}
+
+/** `12:3: a trailing comma before "}"`: where (line and column, 1-based, in characters) and what. */
+export function jsonSyntaxError(text: string, maxDepth = MAX_JSON_DEPTH): string | undefined {
+  const problem = jsonSyntaxProblem(text, maxDepth);
+  if (!problem) return undefined;
+  const before = text.slice(0, problem.offset);
+  const line = before.split('\n').length;
+  const column = [...before.slice(before.lastIndexOf('\n') + 1)].length + 1;
+  return `${line}:${column}: ${problem.message}`;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isMap, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { describeNode } from './describe.js';
 import { TopologyError } from './errors.js';
-import { jsonSyntaxProblem } from './json-syntax.js';
+import { jsonSyntaxError } from './json-syntax.js';
 import { Problems } from './problems.js';
 import { Reader } from './reader.js';
 import type { Topology } from './types.js';
@@ -31,12 +31,8 @@ function addSyntaxProblems(problems: Problems, errors: readonly YAMLError[]): vo
  */
 function checkJson(text: string, file: string): void {
   if (!/\.json$/i.test(file)) return;
-  const problem = jsonSyntaxProblem(text);
-  if (!problem) return;
-  const before = text.slice(0, problem.offset);
-  const line = before.split('\n').length;
-  const column = [...before.slice(before.lastIndexOf('\n') + 1)].length + 1;
-  throw new TopologyError([`${file}:${line}:${column}: JSON syntax error: ${problem.message}`]);
+  const error = jsonSyntaxError(text);
+  if (error) throw new TopologyError([`${file}:${error.replace(': ', ': JSON syntax error: ')}`]);
 }
 
 /** Parses with the sha256 of the bytes the text came from. */
