@@ -5,7 +5,7 @@ import { UsageError } from './errors.js';
 export async function readCaFiles(files: readonly string[]): Promise<string[]> {
   return Promise.all(
     files.map(async (file) => {
-      const text = (await readInputFile(file, (why) => new UsageError(`--ca ${file}: cannot read: ${why}`))).toString('utf8');
+      const text = (await readInputFile(file, 'ca', (why) => new UsageError(`--ca ${file}: cannot read: ${why}`))).toString('utf8');
       if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca ${file}: not a PEM certificate`);
       return text;
     }),

@@ -10,20 +10,24 @@ function given(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
+/** A number as a person writes one: `1000`, `-5`, `0.5`, `1e3`; not `0x10`, `""` or `1e999`. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+
 /**
- * For a yargs middleware: where yargs could not read a number (NaN), put back the text the
- * user wrote, so the option's check can say `got "abc"`. `argv` is the command line as given.
+ * For a yargs middleware: where yargs read a number the user did not plainly write (NaN for
+ * `abc`, 0 for an empty value, Infinity for `1e999`, 16 for `0x10`), put back the text the user
+ * wrote, so the option's check can say `got "abc"`. `argv` is the command line as given.
  */
 export function keepRawNumbers(parsed: Record<string, unknown>, argv: readonly string[]): void {
   for (const [key, value] of Object.entries(parsed)) {
-    if (!(typeof value === 'number' && Number.isNaN(value))) continue;
+    if (typeof value !== 'number') continue;
     const flag = `--${key}`;
     let raw: string | undefined;
     argv.forEach((arg, i) => {
       if (arg.startsWith(`${flag}=`)) raw = arg.slice(flag.length + 1);
       else if (arg === flag && i + 1 < argv.length) raw = argv[i + 1];
     });
-    if (raw !== undefined) parsed[key] = raw;
+    if (raw !== undefined && !(DECIMAL.test(raw.trim()) && Number.isFinite(value))) parsed[key] = raw;
   }
 }
 

@@ -4,6 +4,6 @@ import type { Report } from '../report/types.js';
 
 /** Reads and checks a saved JSON result; a bad file is one line naming it (exit 2). */
 export async function readResultFile(file: string): Promise<Report> {
-  const bytes = await readInputFile(file, (why) => new ResultFileError(`${file}: cannot read: ${why}`));
+  const bytes = await readInputFile(file, 'result', (why) => new ResultFileError(`${file}: cannot read: ${why}`));
   return parseResult(bytes.toString('utf8'), file);
 }

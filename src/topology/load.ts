@@ -6,7 +6,7 @@ import type { Topology } from './types.js';
 
 /** Reads, hashes and parses a topology file. Throws TopologyError, with `file` as given. */
 export async function loadTopology(file: string): Promise<Topology> {
-  const bytes = await readInputFile(file, (why) => new TopologyError([`${file}: cannot read: ${why}`]));
+  const bytes = await readInputFile(file, 'topology', (why) => new TopologyError([`${file}: cannot read: ${why}`]));
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

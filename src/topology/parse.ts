@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { isMap, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { describeNode } from './describe.js';
+import { TopologyError } from './errors.js';
+import { jsonSyntaxError } from './json-syntax.js';
 import { Problems } from './problems.js';
 import { Reader } from './reader.js';
 import type { Topology } from './types.js';
@@ -23,8 +25,19 @@ function addSyntaxProblems(problems: Problems, errors: readonly YAMLError[]): vo
   }
 }
 
+/**
+ * A `.json` file is held to JSON: the YAML parser below would take a trailing comma or a
+ * comment in stride. Line and column (1-based, in characters) point at the mistake.
+ */
+function checkJson(text: string, file: string): void {
+  if (!/\.json$/i.test(file)) return;
+  const error = jsonSyntaxError(text);
+  if (error) throw new TopologyError([`${file}:${error.replace(': ', ': JSON syntax error: ')}`]);
+}
+
 /** Parses with the sha256 of the bytes the text came from. */
 export function parseTopologyText(text: string, file: string, sha256: string): Topology {
+  checkJson(text, file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const problems = new Problems(file, lineCounter);

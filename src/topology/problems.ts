@@ -1,6 +1,15 @@
 import type { LineCounter } from 'yaml';
 import { TopologyError } from './errors.js';
 
+/**
+ * Problems printed from one file; the rest are counted. Fifty fit on a screen and are plenty
+ * to see what kind of mistake was made; 100,000 lines would bury it (and a CI log).
+ */
+export const MOST_PRINTED = 50;
+
+/** The longest problem line kept (a parser's message may quote the file). */
+const LONGEST_MESSAGE = 400;
+
 interface Problem {
   readonly offset: number;
   readonly text: string;
@@ -17,7 +26,8 @@ export class Problems {
 
   /** `path` names the field (`hosts.edge[0].address`); empty for the file as a whole. */
   add(offset: number, path: string, message: string): void {
-    this.found.push({ offset, text: path ? `${path}: ${message}` : message });
+    const text = path ? `${path}: ${message}` : message;
+    this.found.push({ offset, text: text.length > LONGEST_MESSAGE ? `${text.slice(0, LONGEST_MESSAGE)}...` : text });
   }
 
   line(offset: number): number {
@@ -31,6 +41,11 @@ export class Problems {
   throwIfAny(): void {
     if (this.found.length === 0) return;
     const sorted = [...this.found].sort((a, b) => a.offset - b.offset);
-    throw new TopologyError(sorted.map((p) => `${this.file}:${this.line(p.offset)}: ${p.text}`));
+    const lines = sorted.slice(0, MOST_PRINTED).map((p) => `${this.file}:${this.line(p.offset)}: ${p.text}`);
+    const more = sorted.length - MOST_PRINTED;
+    // Said where the first unprinted problem is, so the line keeps the `file:line: ` form.
+    const next = sorted[MOST_PRINTED];
+    if (next) lines.push(`${this.file}:${this.line(next.offset)}: ... and ${more.toLocaleString('en-US')} more ${more === 1 ? 'problem' : 'problems'} from this line on`);
+    throw new TopologyError(lines);
   }
 }

@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
-import { describeNode } from './describe.js';
+import { describeNode, excerpt, quote } from './describe.js';
 import type { Problems } from './problems.js';
 import { closest, suggestion } from './suggest.js';
 
@@ -31,8 +31,11 @@ export class Fields {
   }
 }
 
+/** Keys longer than this are shown quoted and cut in a path: no message repeats a megabyte key. */
+const LONGEST_PLAIN_KEY = 64;
+
 export function childPath(path: string, key: string): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  if (key.length > LONGEST_PLAIN_KEY || !/^[A-Za-z0-9_-]+$/.test(key)) return `${path}[${quote(key)}]`;
   return path ? `${path}.${key}` : key;
 }
 
@@ -60,7 +63,7 @@ export class Reader {
   private resolve(node: Value, path: string, at: number): Value {
     if (!isAlias(node)) return node;
     const target = node.resolve(this.doc);
-    if (!target) this.problems.add(node.range?.[0] ?? at, path, `unknown alias *${node.source}`);
+    if (!target) this.problems.add(node.range?.[0] ?? at, path, `unknown alias *${excerpt(node.source)}`);
     return target as Value;
   }
 

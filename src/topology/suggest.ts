@@ -26,15 +26,24 @@ function distance(a: string, b: string): number {
   return (rows[a.length] as number[])[b.length] as number;
 }
 
+/**
+ * Past this length a word is no misspelling of a key (the longest is 20 characters): no
+ * suggestion is looked for, so a megabyte-long key costs no quadratic edit-distance work.
+ */
+export const LONGEST_SUGGESTED = 64;
+
 /** The candidate the user most likely meant, or undefined when none is close. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > LONGEST_SUGGESTED) return undefined;
   const folded = fold(word);
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     const target = fold(candidate);
-    const d = distance(folded, target);
     const allowed = Math.max(1, Math.floor(Math.max(folded.length, target.length) / 3));
+    // The distance is at least the difference in length: no need to compute it.
+    if (Math.abs(folded.length - target.length) > allowed) continue;
+    const d = distance(folded, target);
     if (d <= allowed && d < bestDistance) {
       best = candidate;
       bestDistance = d;

@@ -98,7 +98,7 @@ describe('the CLI around the formats', () => {
   });
 
   const BAD: [string, string[], string][] = [
-    ['not JSON', ['report', `${R}invalid/not-json.json`], `exchange-ports: ${R}invalid/not-json.json: not JSON: `],
+    ['not JSON', ['report', `${R}invalid/not-json.json`], `exchange-ports: ${R}invalid/not-json.json:2:1: not JSON: expected a value, found the end of the file\n`],
     ['wrong schemaVersion', ['diff', `${R}invalid/wrong-version.json`, `${R}after.json`], `exchange-ports: ${R}invalid/wrong-version.json: schemaVersion 2: this version of exchange-ports reads schemaVersion 1 results\n`],
     ['missing field', ['merge', `${R}internet.json`, `${R}invalid/missing-field.json`], `exchange-ports: ${R}invalid/missing-field.json: checks[2].verdict: expected one of pass, fail, exposed, down, warn, inconclusive, skipped (missing)\n`],
     ['missing file', ['report', `${R}nope.json`], `exchange-ports: ${R}nope.json: cannot read: no such file or directory\n`],
