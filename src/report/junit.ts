@@ -33,6 +33,7 @@ function details(c: CheckResult, at: Date): string {
     `purpose: ${c.purpose} (${c.component})`,
   ];
   if (c.observed.error) lines.push(`error: ${c.observed.error}`);
+  if (c.rule) lines.push(`fix: ${c.rule.text}`);
   const fact = keyFact(c, at, 200);
   if (fact) lines.push(`service: ${fact}`);
   for (const f of c.findings) lines.push(`${f.severity}: ${f.id}: ${f.message}`);

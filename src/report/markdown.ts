@@ -41,6 +41,15 @@ function rows(checks: readonly CheckResult[], at: Date): string[] {
   return out;
 }
 
+/** The firewall rules that fix the failing rows (`exchange-ports rules --only-failing` makes the ticket). */
+function fixes(checks: readonly CheckResult[]): string[] {
+  const texts = [...new Set(checks.flatMap((c) => (c.rule ? [c.rule.text] : [])))];
+  if (texts.length === 0) return [];
+  const out = ['', '### Firewall rules that fix it', '', ...texts.slice(0, MAX_ROWS).map((t) => `- ${md(t)}`)];
+  if (texts.length > MAX_ROWS) out.push('', `...and ${texts.length - MAX_ROWS} more (exchange-ports rules --only-failing RESULT.json).`);
+  return out;
+}
+
 function notChecked(notes: readonly string[]): string[] {
   if (notes.length === 0) return [];
   const out = ['', '### Not checked', '', 'What the plan could not check:', '', ...notes.slice(0, MAX_ROWS).map((n) => `- ${md(n)}`)];
@@ -77,6 +86,7 @@ export function markdown(result: Report, options: ReportOptions): string {
     out.push('', `| ${VERDICT_ORDER.join(' | ')} | total |`, `|${VERDICT_ORDER.map(() => '---:').join('|')}|---:|`, `| ${VERDICT_ORDER.map((v) => s[v]).join(' | ')} | ${s.total} |`);
     const notable = result.checks.filter(NOTABLE).sort(byWorst);
     if (notable.length) out.push('', '### Needs action', '', ...rows(notable, at));
+    out.push(...fixes(notable));
     out.push(...notChecked(result.notes ?? []));
   }
   out.push(...changes(result));

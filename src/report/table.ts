@@ -100,6 +100,7 @@ type Repeats = ReturnType<typeof certificateRepeats>;
 function notes(c: CheckResult, repeats: Repeats): string[] {
   const out: string[] = [];
   if (c.verdict !== 'pass' && c.verdict !== 'skipped') out.push(clip(c.why, 160));
+  if (c.rule) out.push(`fix: ${clip(c.rule.text, 300)}`);
   const cert = certificateKey(c);
   for (const f of c.findings) {
     const key = cert && CERTIFICATE_FINDINGS.test(f.id) ? `${f.id}\u0000${cert}` : undefined;
