@@ -3,7 +3,7 @@ import { nft } from './formats/nft.js';
 import { requestCsv, requestJson, requestMarkdown, requestTable, type ChangeRequest } from './formats/request.js';
 import { windowsFirewall } from './formats/windows-firewall.js';
 import type { RuleSet } from './types.js';
-import { DEFAULT_DENY, requestRow } from './words.js';
+import { DEFAULT_DENY, INTERNET_WORDS, requestRow } from './words.js';
 
 export const RULE_FORMATS = ['table', 'markdown', 'csv', 'json', 'nft', 'iptables', 'ip6tables', 'windows-firewall'] as const;
 export type RuleFormat = (typeof RULE_FORMATS)[number];
@@ -21,7 +21,9 @@ export const requestFormatters: Readonly<Record<RequestFormat, (request: ChangeR
 
 /** The change request for a whole rule set: its rules, then the default deny. */
 export function changeRequest(set: RuleSet): ChangeRequest {
-  return { organization: set.organization, from: set.file, rows: [...set.rules.map(requestRow), DEFAULT_DENY], notes: set.notes };
+  const internet = set.rules.some((r) => r.from.internet || r.to.internet);
+  const meaning = `${INTERNET_WORDS} is every address outside the organization's own: ${set.own.join(', ')}`;
+  return { organization: set.organization, from: set.file, rows: [...set.rules.map(requestRow), DEFAULT_DENY], notes: [...(internet ? [meaning] : []), ...set.notes] };
 }
 
 export function formatRules(set: RuleSet, format: RuleFormat): string {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCertificate } from '../../src/lab/certificate.js';
 import { startNetnsLab, NETNS_ADDRESSES, type NetnsLab as OrganizationLab } from '../../src/lab/netns/organization.js';
-import type { LabHost, LabOrganization } from '../../src/lab/organization.js';
+import { labHost, type LabOrganization } from '../../src/lab/organization.js';
 import { fromArgument } from '../../src/lab/vantages.js';
 import type { Role } from '../../src/model/types.js';
 import type { RequestRow } from '../../src/rules/words.js';
@@ -165,15 +165,7 @@ whenRoot(() => {
       dns: '198.18.30.53',
       dc: '198.18.30.5',
     };
-    const host = (fields: Partial<LabHost> & Pick<LabHost, 'role' | 'name' | 'address'>): LabHost => ({
-      services: [],
-      webCertificateDays: 365,
-      authBeforeTls: false,
-      inspectedSmtp: false,
-      interceptedHttps: false,
-      windowsPorts: [],
-      ...fields,
-    });
+    const host = labHost;
     const WINDOWS = [445, 3389];
     const organization: LabOrganization = {
       organization: 'northwind',

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { CommandModule } from 'yargs';
 import { MODEL } from '../../model/index.js';
 import { dnsServersFor } from '../../plan/dns-servers.js';
@@ -39,12 +40,15 @@ async function resolveNames(topology: Topology, timeoutMs: number): Promise<Map<
   if (servers.length === 0) {
     throw new UsageError(`${topology.file}: cannot put these hosts in a rule without their addresses: ${names.join(', ')} (no DNS server address under hosts.dns to resolve them with; give each an address:)`);
   }
-  const resolver = createResolver({ servers, ip: 'both', timeoutMs, retries: 1, signal: new AbortController().signal });
+  const signal = new AbortController().signal;
+  // Every name's questions listen on the one signal at once.
+  setMaxListeners(0, signal);
+  const resolver = createResolver({ servers, ip: 'both', timeoutMs, retries: 1, signal });
   const unresolved: string[] = [];
   await Promise.all(
     names.map(async (name) => {
       const answer = await resolver.resolve({ role: 'mailbox', host: name, lookup: 'name' });
-      if ('error' in answer || answer.addresses.length === 0) unresolved.push(`${name} (${'error' in answer ? answer.error : 'no address'})`);
+      if ('error' in answer || answer.addresses.length === 0) unresolved.push('error' in answer ? answer.error : `${name}: no address`);
       else resolved.set(name, [...answer.addresses]);
     }),
   );
