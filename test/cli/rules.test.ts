@@ -77,6 +77,19 @@ whenRoot(() => describe('the firewalls accept every generated ruleset (root, in 
     expect(checked.stderr).toBe('');
     expect(checked.status).toBe(0);
   });
+
+  test.each(CHECKERS)('a hostile organization name: %s still accepts the file', (format, command) => {
+    const topology = join(directory, 'hostile.yaml');
+    const name = 'evil" accept; } flush ruleset\n#\u001b[2J -j ACCEPT \\ `x`';
+    writeFileSync(topology, `organization: ${JSON.stringify(name)}\nedge: subscribed\nhosts:\n  mailbox: [198.18.3.10]\n  edge: [198.18.2.25]\n`);
+    const file = join(directory, `hostile.${format}`);
+    const generated = runCli(['rules', '-t', topology, '--format', format]);
+    expect(generated.code).toBe(0);
+    writeFileSync(file, generated.stdout);
+    const checked = spawnSync('ip', ['netns', 'exec', namespace, ...command, file], { encoding: 'utf8' });
+    expect(checked.stderr).toBe('');
+    expect(checked.status).toBe(0);
+  });
 }));
 
 describe('names resolved through the topology\'s DNS', () => {
