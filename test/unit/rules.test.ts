@@ -208,8 +208,9 @@ describe('the rule that fixes a scan row', () => {
     needsListener: true,
     why: 'w',
   } as const;
-  const check = (fields: Partial<Check> & { verdict: string }) =>
-    ({ ...base, flow: 'edge.edgesync', source: { role: 'mailbox', host: 'mbx01.contoso.local' }, destination: { role: 'edge', host: '198.18.2.25', lookup: 'address', name: 'edge01.contoso.com', address: '198.18.2.25' }, port: 50636, transport: 'tcp', expectation: 'required', ...fields }) as Check & { verdict: string };
+  type Row = Check & { verdict: string; destination: Check['destination'] & { address?: string } };
+  const check = (fields: Partial<Omit<Row, 'verdict'>> & { verdict: string }) =>
+    ({ ...base, flow: 'edge.edgesync', source: { role: 'mailbox', host: 'mbx01.contoso.local' }, destination: { role: 'edge', host: '198.18.2.25', lookup: 'address', name: 'edge01.contoso.com', address: '198.18.2.25' }, port: 50636, transport: 'tcp', expectation: 'required', ...fields }) as Row;
 
   test('fail: the allow rule to add, in the change request\'s words', () => {
     expect(rowRule(check({ verdict: 'fail' }), topology)?.text).toBe('allow tcp 50636 from mbx01.contoso.local (198.18.3.10) to edge01.contoso.com (198.18.2.25): edge.edgesync');
