@@ -4,6 +4,7 @@ import { OUTSIDE_ROLES, type Flow, type FlowPort, type Role } from '../model/typ
 import { conditionHolds } from '../plan/plan.js';
 import type { Host, Topology } from '../topology/types.js';
 import { minimal } from './addresses.js';
+import { conflicts } from './conflicts.js';
 import type { Party, PortSpan, Rule, RuleHost, RuleSet } from './types.js';
 
 /** Addresses of hosts the topology names without one, resolved beforehand (through the topology's DNS). */
@@ -193,11 +194,6 @@ export function buildRules(model: Model, topology: Topology, resolved: ResolvedN
     }
   }
   const unrestricted = unrestrictedRule(applying.filter((f) => f.expectation === 'unrestricted'), topology, resolved);
-  return {
-    organization: topology.organization,
-    file: topology.file,
-    own: ownAddresses(topology, resolved),
-    rules: [...(unrestricted ? [unrestricted] : []), ...rules, ...denies],
-    notes: [...notes],
-  };
+  const all = [...(unrestricted ? [unrestricted] : []), ...rules, ...denies];
+  return { organization: topology.organization, file: topology.file, own: ownAddresses(topology, resolved), rules: all, notes: [...notes, ...conflicts(all)] };
 }

@@ -79,8 +79,17 @@ describe('the rules of every fixture organization', () => {
       return service && meets(r.from, from) && meets(r.to, to);
     });
 
+  test('an address with two roles: the forbidden port it opens is named in a note', () => {
+    const topology = parseTopology('organization: o\nedge: subscribed\nhosts:\n  mailbox: [198.18.3.10]\n  edge: [198.18.2.25]\n  domain-controller: [198.18.2.25]\n', 't.yaml');
+    const notes = buildRules(MODEL, topology).notes.filter((n) => n.startsWith('conflict:'));
+    expect(notes).toContain(
+      'conflict: internal.exchange, internal.domain-controller allows tcp 2525, 465, 475, 476, 477, 717, 444, 135, 139, 445, 389, 636, 3268, 88, 3389, 5985, 5986, 50389, 64327 from 198.18.3.10, 198.18.2.25 to 198.18.3.10, 198.18.2.25, which perimeter.mailbox-to-edge forbids (an address with two roles in the topology): the scan will report it exposed',
+    );
+  });
+
   test.each(FIXTURES)('%s: no allow rule opens a port the tables forbid', (name) => {
     const set = buildRules(MODEL, load(name));
+    expect(set.notes.filter((n) => n.startsWith('conflict:'))).toEqual([]);
     const denies = set.rules.filter((r) => r.action === 'deny');
     expect(denies.length).toBeGreaterThan(0);
     for (const deny of denies) for (const port of deny.ports) expect([deny.flows[0], port.from, allows(set, deny.from, deny.to, port.from)]).toEqual([deny.flows[0], port.from, false]);
