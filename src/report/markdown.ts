@@ -7,6 +7,7 @@ import { repeatedVantages } from './merge.js';
 import { byWorst, counts, destinationLabel, sourceLabel, VERDICT_ORDER } from './pairs.js';
 import { clip } from './sanitize.js';
 import type { Report } from './types.js';
+import { fixText } from '../rules/check-rule.js';
 
 /** Rows past this are counted, not listed: a PR comment stays readable (and under size limits). */
 const MAX_ROWS = 50;
@@ -43,7 +44,7 @@ function rows(checks: readonly CheckResult[], at: Date): string[] {
 
 /** The firewall rules that fix the failing rows (`exchange-ports rules --only-failing` makes the ticket). */
 function fixes(checks: readonly CheckResult[]): string[] {
-  const texts = [...new Set(checks.flatMap((c) => (c.rule ? [c.rule.text] : [])))];
+  const texts = [...new Set(checks.flatMap((c) => (c.rule ? [fixText(c.rule)] : [])))];
   if (texts.length === 0) return [];
   const out = ['', '### Firewall rules that fix it', '', ...texts.slice(0, MAX_ROWS).map((t) => `- ${md(t)}`)];
   if (texts.length > MAX_ROWS) out.push('', `...and ${texts.length - MAX_ROWS} more (exchange-ports rules --only-failing RESULT.json).`);

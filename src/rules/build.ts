@@ -58,27 +58,23 @@ interface Side {
 
 const INTERNET: Party = { hosts: [], internet: true };
 
+const NO_OFFICE365 = (flow: Flow) =>
+  `${flow.id}: no office365 hosts in the topology, so the rule allows Internet (any): list Exchange Online's published addresses under hosts.office365 to narrow it`;
+
 function sourceSide(flow: Flow, topology: Topology, resolved: ResolvedNames): Side {
   const role = flow.source;
-  let hosts = topology.hosts[role];
-  if (flow.subscribedSourcesOnly) hosts = hosts.filter((h) => h.edgeSync);
-  const party = { hosts: hosts.map((h) => ruleHost(role, h, resolved)), internet: false };
   if (role === 'internet') return { party: INTERNET, hosts: [] };
+  const hosts = topology.hosts[role].filter((h) => !flow.subscribedSourcesOnly || h.edgeSync);
+  if (role === 'office365' && hosts.length === 0) return { party: INTERNET, hosts: [], note: NO_OFFICE365(flow) };
   // The Internet vantage stands for external clients, so client flows come from anywhere outside too.
-  if (role === 'client') return { party: { ...party, internet: true }, hosts };
-  if (role === 'office365' && hosts.length === 0) {
-    return { party: INTERNET, hosts: [], note: `${flow.id}: no office365 hosts in the topology, so the rule allows Internet (any): list Exchange Online's published addresses under hosts.office365 to narrow it` };
-  }
-  return { party, hosts };
+  return { party: { hosts: hosts.map((h) => ruleHost(role, h, resolved)), internet: role === 'client' }, hosts };
 }
 
 function destinationSide(flow: Flow, topology: Topology, resolved: ResolvedNames): Side {
   const role = flow.destination;
   if (role === 'internet') return { party: INTERNET, hosts: [] };
   let hosts = topology.hosts[role];
-  if (role === 'office365' && hosts.length === 0) {
-    return { party: INTERNET, hosts: [], note: `${flow.id}: no office365 hosts in the topology, so the rule allows Internet (any): list Exchange Online's published addresses under hosts.office365 to narrow it` };
-  }
+  if (role === 'office365' && hosts.length === 0) return { party: INTERNET, hosts: [], note: NO_OFFICE365(flow) };
   // As the plan does: from outside, a service is published on the hosts with an external name.
   if (OUTSIDE_ROLES.has(flow.source) && flow.expectation !== 'forbidden' && hosts.some((h) => h.external)) hosts = hosts.filter((h) => h.external);
   return { party: { hosts: hosts.map((h) => ruleHost(role, h, resolved)), internet: false }, hosts };

@@ -49,3 +49,8 @@ export function rowRule(check: Check & Seen & { readonly verdict: string }, topo
   };
   return { ...row, text: rowSentence(row) };
 }
+
+/** How a report says it under the row: `add: allow ...` for a fail, `remove the opening: deny ...` for an exposed. */
+export function fixText(rule: Pick<RowRule, 'action' | 'text'>): string {
+  return `${rule.action === 'allow' ? 'add' : 'remove the opening'}: ${rule.text}`;
+}

@@ -1,6 +1,6 @@
 import { formatters } from '../../src/report/index.js';
 import type { Report } from '../../src/report/types.js';
-import { rowRule } from '../../src/rules/check-rule.js';
+import { fixText, rowRule } from '../../src/rules/check-rule.js';
 import { parseTopology } from '../../src/topology/parse.js';
 import { readFileSync } from 'node:fs';
 import { fixture, resultSchema } from '../helpers/report-fixtures.js';
@@ -28,11 +28,13 @@ describe('reports name the rule that fixes each fail and exposed row', () => {
     const markdown = formatters.markdown(report, { color: false });
     const junit = formatters.junit(report, { color: false });
     for (const c of fixed) {
-      expect(table).toContain(`fix: ${c.rule!.text}`);
-      expect(junit).toContain(`fix: ${c.rule!.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}`);
+      expect(table).toContain(`fix: ${fixText(c.rule!)}`);
+      expect(junit).toContain(`fix: ${fixText(c.rule!).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}`);
     }
     expect(markdown).toContain('### Firewall rules that fix it');
-    expect(markdown).toMatch(/^- (allow|deny) tcp \d+ from /m);
+    expect(markdown).toMatch(/^- add: allow tcp \d+ from /m);
+    expect(markdown).toMatch(/^- remove the opening: deny tcp \d+ from Internet \(any\) to /m);
+    expect(table).toMatch(/^ *fix: remove the opening: deny tcp \d+ from Internet \(any\) to /m);
   });
 
   test('a saved result without rules renders as before (no fix lines)', () => {
