@@ -109,6 +109,24 @@ whenRoot(() => {
       expect(code).toBe(0);
     }, 120_000);
 
+    test('iptables-restore with the iptables format: the same passes from every vantage', async () => {
+      const file = join(directory, 'rules.iptables');
+      writeFileSync(file, rules(lab.topologyFile, 'iptables'));
+      expect((await lab.exec(lab.firewallNamespace, 'nft', ['flush', 'ruleset'])).code).toBe(0);
+      try {
+        const restored = await lab.exec(lab.firewallNamespace, 'iptables-restore', [file]);
+        expect(restored.stderr).toBe('');
+        expect(restored.code).toBe(0);
+        for (const role of ['internet', 'edge', 'mailbox'] as const) {
+          const { code, result } = await scan(role);
+          expect(result.checks.filter((c) => FAILING.has(c.verdict)).map(brief)).toEqual([]);
+          expect(code).toBe(0);
+        }
+      } finally {
+        await load(ruleset);
+      }
+    }, 240_000);
+
     test('ports no flow names stay unreachable though something listens there', async () => {
       const { dns01, mbx01, edge01 } = NETNS_ADDRESSES;
       // Listening: each answers inside its own namespace.
