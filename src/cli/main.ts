@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   merge: async () => (await import('./commands/merge.js')).mergeCommand,
   smtp: async () => (await import('./commands/smtp.js')).smtpCommand,
   lab: async () => (await import('./commands/lab.js')).labCommand,
+  rules: async () => (await import('./commands/rules.js')).rulesCommand,
 };
 
 /**

@@ -5,6 +5,7 @@ import { dnsServersFor } from '../plan/dns-servers.js';
 import { defaultProbers, runEngine, type EngineOptions, type Probers } from '../probe/engine.js';
 import type { Observation } from '../probe/types.js';
 import type { Topology } from '../topology/types.js';
+import { rowRule } from '../rules/check-rule.js';
 import { judge } from '../verdict/judge.js';
 import { toCheckResult, toScanResult } from '../verdict/result.js';
 import type { Finding, ScanResult } from '../verdict/types.js';
@@ -37,7 +38,9 @@ export async function scanTopology(topology: Topology, vantage: Vantage, options
   const control = run.control.length > 0 || checks.length === 0;
   const results = run.observations.map(({ check, observation }) => {
     const findings = options.findings?.(check, observation) ?? [];
-    return toCheckResult(check, observation, judge(check, observation, findings, { control }));
+    const result = toCheckResult(check, observation, judge(check, observation, findings, { control }));
+    const rule = rowRule(result, topology);
+    return rule ? { ...result, rule } : result;
   });
   return toScanResult({
     tool: TOOL,

@@ -68,6 +68,11 @@ export function loopbackAddresses(): LabAddresses {
 
 const MAILBOX_SERVICES: readonly LabService[] = ['smtp', 'submission', 'https', 'http', 'imap', 'imaps'];
 
+/** A lab host without faults: what it runs, and nothing else, is given. */
+export function labHost(fields: Partial<LabHost> & Pick<LabHost, 'role' | 'name' | 'address'>): LabHost {
+  return { services: [], webCertificateDays: 365, authBeforeTls: false, inspectedSmtp: false, interceptedHttps: false, windowsPorts: [], ...fields };
+}
+
 /**
  * Contoso: two Mailbox servers behind a subscribed Edge server, with the built-in faults that
  * make a first report worth reading. No MX domain: on high ports, an MX host's port 25 is not
@@ -76,15 +81,7 @@ const MAILBOX_SERVICES: readonly LabService[] = ['smtp', 'submission', 'https', 
  * an inspecting firewall rewrites mbx01's SMTP and a TLS-intercepting proxy answers for its HTTPS.
  */
 export function contoso(addresses: LabAddresses): LabOrganization {
-  const host = (fields: Partial<LabHost> & Pick<LabHost, 'role' | 'name' | 'address'>): LabHost => ({
-    services: [],
-    webCertificateDays: 365,
-    authBeforeTls: false,
-    inspectedSmtp: false,
-    interceptedHttps: false,
-    windowsPorts: [],
-    ...fields,
-  });
+  const host = labHost;
   return {
     organization: 'contoso',
     site: 'Default-First-Site-Name',

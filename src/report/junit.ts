@@ -6,6 +6,7 @@ import type { ReportOptions } from './index.js';
 import { hostLabel, pairs, sourceLabel } from './pairs.js';
 import { BREAKING, type Report } from './types.js';
 import { attributes, xml } from './xml.js';
+import { fixText } from '../rules/check-rule.js';
 
 interface Case {
   readonly name: string;
@@ -33,6 +34,7 @@ function details(c: CheckResult, at: Date): string {
     `purpose: ${c.purpose} (${c.component})`,
   ];
   if (c.observed.error) lines.push(`error: ${c.observed.error}`);
+  if (c.rule) lines.push(`fix: ${fixText(c.rule)}`);
   const fact = keyFact(c, at, 200);
   if (fact) lines.push(`service: ${fact}`);
   for (const f of c.findings) lines.push(`${f.severity}: ${f.id}: ${f.message}`);

@@ -7,6 +7,7 @@ import { repeatedVantages } from './merge.js';
 import { byWorst, counts, destinationLabel, sourceLabel, VERDICT_ORDER } from './pairs.js';
 import { clip } from './sanitize.js';
 import type { Report } from './types.js';
+import { fixText } from '../rules/check-rule.js';
 
 /** Rows past this are counted, not listed: a PR comment stays readable (and under size limits). */
 const MAX_ROWS = 50;
@@ -38,6 +39,15 @@ function rows(checks: readonly CheckResult[], at: Date): string[] {
     ),
   ];
   if (checks.length > shown.length) out.push('', `...and ${checks.length - shown.length} more (see the JSON result).`);
+  return out;
+}
+
+/** The firewall rules that fix the failing rows (`exchange-ports rules --only-failing` makes the ticket). */
+function fixes(checks: readonly CheckResult[]): string[] {
+  const texts = [...new Set(checks.flatMap((c) => (c.rule ? [fixText(c.rule)] : [])))];
+  if (texts.length === 0) return [];
+  const out = ['', '### Firewall rules that fix it', '', ...texts.slice(0, MAX_ROWS).map((t) => `- ${md(t)}`)];
+  if (texts.length > MAX_ROWS) out.push('', `...and ${texts.length - MAX_ROWS} more (exchange-ports rules --only-failing RESULT.json).`);
   return out;
 }
 
@@ -77,6 +87,7 @@ export function markdown(result: Report, options: ReportOptions): string {
     out.push('', `| ${VERDICT_ORDER.join(' | ')} | total |`, `|${VERDICT_ORDER.map(() => '---:').join('|')}|---:|`, `| ${VERDICT_ORDER.map((v) => s[v]).join(' | ')} | ${s.total} |`);
     const notable = result.checks.filter(NOTABLE).sort(byWorst);
     if (notable.length) out.push('', '### Needs action', '', ...rows(notable, at));
+    out.push(...fixes(notable));
     out.push(...notChecked(result.notes ?? []));
   }
   out.push(...changes(result));

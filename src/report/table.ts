@@ -8,6 +8,7 @@ import { repeatedVantages } from './merge.js';
 import { counts, pairs, sourceLabel } from './pairs.js';
 import { clip, sanitize } from './sanitize.js';
 import type { Report } from './types.js';
+import { fixText } from '../rules/check-rule.js';
 
 const SGR: Readonly<Record<Verdict, string>> = {
   exposed: '1;31',
@@ -100,6 +101,7 @@ type Repeats = ReturnType<typeof certificateRepeats>;
 function notes(c: CheckResult, repeats: Repeats): string[] {
   const out: string[] = [];
   if (c.verdict !== 'pass' && c.verdict !== 'skipped') out.push(clip(c.why, 160));
+  if (c.rule) out.push(`fix: ${clip(fixText(c.rule), 300)}`);
   const cert = certificateKey(c);
   for (const f of c.findings) {
     const key = cert && CERTIFICATE_FINDINGS.test(f.id) ? `${f.id}\u0000${cert}` : undefined;

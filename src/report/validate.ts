@@ -122,6 +122,9 @@ const checkResult = object({
   service: optional(object({ kind: str })),
   findings: array(object({ id: str, severity: oneOf(['critical', 'warning', 'info']), message: str, breaksFlow: optional(yes) })),
   verdict: oneOf(VERDICTS),
+  rule: optional(
+    object({ action: oneOf(['allow', 'deny']), service: str, source: array(str), destination: array(str), bothWays: bool, flows: array(str), why: str, text: str }),
+  ),
 });
 
 const result = object({

@@ -49,6 +49,9 @@ features:                   # the defaults are shown
   unifiedMessaging: false   # SIP 5060/5061 and RTP with the voip-gateway hosts
 
 ${hostsSection(edge)}
+networks:                   # optional: your own networks (CIDRs); for the firewall rules
+${edge ? '  - 198.18.2.0/24           # (exchange-ports rules), an address in none of them and of no\n' : ''}  - 198.18.3.0/24           # ${edge ? 'host above is the Internet' : '(exchange-ports rules), an address in none of them and of no'}
+${edge ? '' : '                            # host above is the Internet\n'}
 internet:
   # hosts: [mx.example.org]   # Internet hosts for outbound SMTP and open proxy checks
   mxDomain: example.org     # outbound 25 is tested against this domain's MX hosts

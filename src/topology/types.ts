@@ -1,5 +1,6 @@
 import type { Features, PortName, Role } from '../model/types.js';
 import type { CertificateExpectations } from './certificates.js';
+import type { Network } from './networks.js';
 
 export interface Host {
   /** Host name, or the address itself when only an address was given. */
@@ -23,6 +24,11 @@ export interface Topology {
   readonly features: Features;
   /** Hosts by role. `internet` holds `internet.hosts`; roles without hosts hold []. */
   readonly hosts: Readonly<Record<Role, readonly Host[]>>;
+  /**
+   * The organization's own networks (`networks:`), beside its hosts: an address in none of them
+   * and of no host is the Internet, for the firewall rules.
+   */
+  readonly networks?: readonly Network[];
   /** Outbound SMTP is tested against this domain's MX hosts (resolved by the engine). */
   readonly mxDomain?: string;
   /**

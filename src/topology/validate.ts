@@ -4,12 +4,13 @@ import { readCertificates } from './certificates.js';
 import { describeNode } from './describe.js';
 import { entryCount, HOST_ROLES, readHostList } from './hosts.js';
 import { domainProblem } from './names.js';
+import { readNetworks } from './networks.js';
 import { offsetOf, type Field, type Fields, type Reader } from './reader.js';
 import { closest } from './suggest.js';
 import type { Host, Topology } from './types.js';
 
 const INTERNET_KEYS = ['hosts', 'mxDomain', 'responders'] as const;
-const TOP_KEYS = ['organization', 'site', 'edge', 'features', 'hosts', 'internet', 'certificates'] as const;
+const TOP_KEYS = ['organization', 'site', 'edge', 'features', 'hosts', 'networks', 'internet', 'certificates'] as const;
 const EDGE_VALUES = ['subscribed', 'none'] as const;
 type Edge = (typeof EDGE_VALUES)[number];
 
@@ -125,6 +126,7 @@ export function readTopology(reader: Reader, root: Field, file: string, sha256: 
   const hosts = emptyHosts();
   const hostFields = readHosts(reader, top, hosts);
   checkEdge(reader, edge, edgeField, hostFields);
+  const networks = readNetworks(reader, top.get('networks'));
   const { mxDomain, responders } = readInternet(reader, top.get('internet'), hosts);
   const certificates = readCertificates(reader, top.get('certificates'));
   if (organization === undefined) return undefined;
@@ -135,6 +137,7 @@ export function readTopology(reader: Reader, root: Field, file: string, sha256: 
     ...(site === undefined ? {} : { site }),
     features,
     hosts,
+    ...(networks.length === 0 ? {} : { networks }),
     ...(mxDomain === undefined ? {} : { mxDomain }),
     ...(responders.length === 0 ? {} : { responders }),
     ...(certificates === undefined ? {} : { certificates }),

@@ -1,6 +1,7 @@
 import type { ObservedState, Role, Verdict } from '../model/types.js';
 import type { Check } from '../plan/types.js';
 import type { ServiceFacts } from '../probe/types.js';
+import type { RowRule } from '../rules/check-rule.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -33,6 +34,8 @@ export interface CheckResult extends Omit<Check, 'destination'> {
   readonly findings: readonly Finding[];
   readonly verdict: Verdict;
   readonly why: string;
+  /** For a `fail` or `exposed` row: the firewall rule that fixes it, in the change request's words. */
+  readonly rule?: RowRule;
 }
 
 export type Summary = Readonly<Record<Verdict, number>> & { readonly total: number };

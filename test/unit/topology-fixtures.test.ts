@@ -178,14 +178,15 @@ describe('valid topology fixtures', () => {
     expect(topology.mxDomain).toBe('example.com');
   });
 
-  test('every address in the valid fixtures is inside 198.18.0.0/15', async () => {
+  test('every address in the valid fixtures is inside 198.18.0.0/15 or 2001:2::/48', async () => {
     const files = readdirSync(VALID).filter((f) => /\.(yaml|json)$/.test(f));
     expect(files.length).toBeGreaterThanOrEqual(4);
     for (const file of files) {
       const topology = await loadTopology(`${VALID}/${file}`);
       for (const hosts of Object.values(topology.hosts)) {
-        for (const h of hosts) if (h.address !== undefined) expect(h.address).toMatch(/^198\.1[89]\.\d+\.\d+$/);
+        for (const h of hosts) if (h.address !== undefined) expect(h.address).toMatch(/^198\.1[89]\.\d+\.\d+$|^2001:2:0:[0-9a-f:]+$/);
       }
+      for (const network of topology.networks ?? []) expect(network.cidr).toMatch(/^198\.1[89]\.\d+\.\d+\/(1[5-9]|2\d|3[0-2])$|^2001:2:0:[0-9a-f:]*\/(4[89]|[5-9]\d|1[0-2]\d)$/);
     }
   });
 });
