@@ -214,7 +214,7 @@ describe('rules --only-failing and the usage', () => {
   ])('%j: one line, exit 2', (args, stderr) => {
     const run = runCli(args);
     if (stderr !== undefined) expect(run.stderr).toBe(stderr);
-    else expect(run.stderr).toMatch(/^exchange-ports: fixtures\/results\/invalid\/not-json\.json: not JSON: [^\n]*\n$/);
+    else expect(run.stderr).toMatch(/^exchange-ports: fixtures\/results\/invalid\/not-json\.json(:\d+:\d+)?: not JSON: [^\n]*\n$/);
     expect(run.stdout).toBe('');
     expect(run.code).toBe(2);
   });
