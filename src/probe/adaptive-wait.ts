@@ -28,6 +28,8 @@ export interface AdaptiveTiming {
   /** The wait for a host's first try now. */
   timeoutMs(host: string): number;
   triesAllowed(host: string): number;
+  /** Whether anything (the host or its path) has answered from this host yet. */
+  answered(host: string): boolean;
   /** Feeds an event to the model and re-arms the waits it changes. */
   record(event: TimingEvent): void;
   waitForSilence(host: string, retry: number): SilenceWait;
@@ -56,6 +58,10 @@ export function createAdaptiveTiming(limits: TimingLimits): AdaptiveTiming {
   return {
     timeoutMs: (host) => waitMs(hosts.get(host)?.timing, group, limits, 0),
     triesAllowed: (host) => triesAllowed(hosts.get(host)?.timing, group, limits),
+    answered(host) {
+      const timing = hosts.get(host)?.timing;
+      return timing !== undefined && (timing.own.samples > 0 || timing.path.samples > 0);
+    },
     record(event) {
       if (event.kind === 'retired') {
         const entry = hosts.get(event.host);

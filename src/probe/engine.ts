@@ -91,7 +91,22 @@ interface Probe {
   attempts: number;
   /** Tries still listening, by retry number (0 = first). */
   readonly live: Map<number, AbortController>;
+  /** When the first try was sent (performance.now()). */
+  firstSentAt?: number;
   result?: Observation;
+}
+
+/** Resolves after `ms`, or at once when the signal aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.min(ms, MAX_TIMER_MS));
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 const destinationKey = (check: Check): string => `${check.destination.lookup}\u0000${check.destination.host}`;
@@ -192,6 +207,7 @@ export async function runEngine(
       timeoutMs: engineTimed ? options.maxTimeoutMs : Math.max(timing.timeoutMs(probe.address), SERVICE_WAIT_FACTOR * options.timeoutMs),
     };
     probe.live.set(retry, controller);
+    if (retry === 0) probe.firstSentAt = performance.now();
     const answer = probe.prober(target, controller.signal).catch(
       (error: unknown): Observation => ({ state: 'error', address: probe.address, attempts: 1, error: error instanceof Error ? error.message : String(error) }),
     );
@@ -264,6 +280,13 @@ export async function runEngine(
     if (probe.attempts < timing.triesAllowed(probe.address)) {
       enqueue(probe);
       return;
+    }
+    if (!first && probe.check.transport === 'tcp' && probe.live.has(0) && timing.answered(probe.address)) {
+      // A host that answers is not called silent on a port before the first try's SYN retransmission
+      // by the kernel has had its wait: under loss that is one more chance for the port's answer.
+      const left = (probe.firstSentAt ?? 0) + SYN_RETRANSMIT_MS + timing.timeoutMs(probe.address) - performance.now();
+      if (left > 0) await pause(left, stop.signal);
+      if (stop.signal.aborted || probe.result) return;
     }
     const silence: Observation = first ?? { state: silentState(probe.check.transport), address: probe.address, attempts: probe.attempts, error: `no answer within ${wait?.armedMs()} ms` };
     settle(probe, silence);

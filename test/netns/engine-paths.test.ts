@@ -135,6 +135,17 @@ whenRoot(() => {
       expect(observation!.rttMs).toBeGreaterThanOrEqual(900);
     }, 30_000);
 
+    it("a host that answers is not called silent on a port before its first try's SYN retransmission had its wait", async () => {
+      // Two tries of 100 ms each end long before the kernel's retransmission at 1 s: their SYNs are
+      // both dropped; only the first try's retransmission gets through.
+      const run = await scan(scanner, [[FAR, 8080, 'tcp'], [FAR, 5985, 'tcp']], { timeoutMs: 100, minTimeoutMs: 100, maxTimeoutMs: 3000, retries: 1, maxRetries: 1 });
+      const seen = byTarget(run);
+      expect(seen.get(`${FAR} 8080/tcp`)?.state).toBe('open');
+      const observation = seen.get(`${FAR} 5985/tcp`)!;
+      expect(observation).toMatchObject({ state: 'open', attempts: 2 });
+      expect(observation.rttMs).toBeGreaterThanOrEqual(900);
+    }, 30_000);
+
     it('no IPv6 route: not probed, no round trip, never a pass or a fail; TCP and UDP alike, no crash', async () => {
       const run = await scan(scanner, [[UNROUTED6, 443, 'tcp'], [UNROUTED6, 53, 'udp'], [UNROUTED6, 3389, 'udp'], [FAR, 8080, 'tcp']]);
       const seen = byTarget(run);
