@@ -9,8 +9,7 @@ export function excerpt(text: string): string {
 
 /** A value as it stands in a message: JSON-quoted (so no control character reaches a terminal), cut when long. */
 export function quote(value: string): string {
-  const cut = value.length > LONGEST ? `${value.slice(0, LONGEST)}...` : value;
-  return JSON.stringify(cut);
+  return JSON.stringify(excerpt(value));
 }
 
 /** What the user wrote, in words: `a list`, `a string ("yes")`, `a number (42)`, `nothing`. */

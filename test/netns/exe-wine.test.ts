@@ -147,7 +147,7 @@ whenRoot(() => {
       await same(['diff', 'fixtures/results/before.json', 'fixtures/results/after.json', '--format', 'json']);
       await same(['merge', 'fixtures/results/mbx01.json', 'fixtures/results/internet.json']);
       expect((await same(['merge', 'fixtures/results/mbx01.json', 'fixtures/results/mbx01-other-topology.json'])).code).toBe(2);
-    }, 180_000);
+    }, 300_000);
 
     test('a scan of the lab on loopback: the same verdicts and exit code', async () => {
       for (const from of ['edge:edge01.contoso.lab', 'internet']) {
