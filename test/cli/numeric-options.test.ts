@@ -25,7 +25,7 @@ describe('numeric options given what is not a number (built CLI)', () => {
   beforeAll(requireBuild);
 
   test('the options are found in --help: scan and smtp have them, plan and lab none', async () => {
-    expect(await numberOptions('scan')).toEqual(['--concurrency', '--per-host', '--timeout', '--min-timeout', '--max-timeout', '--retries', '--deadline', '--rate', '--cert-warn-days', '--cert-crit-days', '--service-timeout']);
+    expect(await numberOptions('scan')).toEqual(['--concurrency', '--per-host', '--timeout', '--min-timeout', '--max-timeout', '--retries', '--max-retries', '--deadline', '--rate', '--cert-warn-days', '--cert-crit-days', '--service-timeout']);
     expect(await numberOptions('smtp')).toEqual(['--timeout', '--cert-warn-days', '--cert-crit-days']);
     expect(await numberOptions('plan')).toEqual([]);
     expect(await numberOptions('lab')).toEqual([]);

@@ -240,7 +240,10 @@ whenRoot(() => {
     const smtp = (runner: Runner, env: Record<string, string | undefined>): Promise<SmtpJson> =>
       runner({ args: ['smtp', edgeSmtp, '--starttls', '--ehlo', 'scanner.contoso.lab', '--format', 'json'], cwd: labDir, env }).then((run) => {
         expect(run.stderr).toBe('');
-        return JSON.parse(run.stdout) as SmtpJson;
+        // One block per address; the Edge's SMTP listener has one.
+        const report = JSON.parse(run.stdout) as { addresses: SmtpJson[] };
+        expect(report.addresses).toHaveLength(1);
+        return report.addresses[0]!;
       });
 
     test('Linux, the Node build (its fallback) and the executable (Node 22 tls.getCACertificates): the root in SSL_CERT_FILE is trusted without --ca', async () => {
