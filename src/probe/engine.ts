@@ -17,6 +17,7 @@ import { localized } from './local-route.js';
 import { isOutOfDescriptors } from './socket-errors.js';
 import { tcpProber } from './tcp.js';
 import { udpProber } from './udp.js';
+import { pause } from './pause.js';
 
 export type { Progress } from './progress.js';
 
@@ -94,19 +95,6 @@ interface Probe {
   /** When the first try was sent (performance.now()). */
   firstSentAt?: number;
   result?: Observation;
-}
-
-/** Resolves after `ms`, or at once when the signal aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.min(ms, MAX_TIMER_MS));
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 const destinationKey = (check: Check): string => `${check.destination.lookup}\u0000${check.destination.host}`;
@@ -285,7 +273,7 @@ export async function runEngine(
       // A host that answers is not called silent on a port before the first try's SYN retransmission
       // by the kernel has had its wait: under loss that is one more chance for the port's answer.
       const left = (probe.firstSentAt ?? 0) + SYN_RETRANSMIT_MS + timing.timeoutMs(probe.address) - performance.now();
-      if (left > 0) await pause(left, stop.signal);
+      if (left > 0) await pause(Math.min(left, MAX_TIMER_MS), stop.signal).done;
       if (stop.signal.aborted || probe.result) return;
     }
     const silence: Observation = first ?? { state: silentState(probe.check.transport), address: probe.address, attempts: probe.attempts, error: `no answer within ${wait?.armedMs()} ms` };

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import type { Destination } from '../plan/types.js';
 import { DnsQueryError, dnsQuery, type DnsAnswer, type DnsRecordType, type DnsServer } from './dns-query.js';
 import { addRoundTrip, NO_ROUND_TRIPS, timeoutFor, type RoundTripState } from './timing.js';
+import { pause } from './pause.js';
 
 export type IpChoice = '4' | '6' | 'both';
 
@@ -56,22 +57,6 @@ function familiesOf(ip: IpChoice): Array<'A' | 'AAAA'> {
 }
 
 const serverText = (server: DnsServer): string => (isIP(server.address) === 6 ? `[${server.address}]:${server.port}` : `${server.address}:${server.port}`);
-
-/** A wait that ends early when `wake` is called or the signal aborts. */
-function pause(ms: number, signal: AbortSignal): { done: Promise<void>; wake: () => void } {
-  let wake = (): void => undefined;
-  const done = new Promise<void>((resolve) => {
-    const timer = setTimeout(finish, ms);
-    function finish(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      resolve();
-    }
-    wake = finish;
-    signal.addEventListener('abort', finish, { once: true });
-  });
-  return { done, wake };
-}
 
 /** What one server said to one query, as the query's schedule needs it. */
 type Said = { readonly answer: DnsAnswer } | { readonly failed: string } | { readonly silent: string };
