@@ -221,7 +221,8 @@ export async function createWanLab(link = {}) {
       // No IPv6 link-local chatter on the link: the packets through it are the scan's only.
       await namespace.sysctl(`net.ipv6.conf.${device}.disable_ipv6`, 1);
       await namespace.addAddress(address, device);
-      await namespace.exec('ip', 'link', 'set', device, 'up');
+      // A deep queue: a burst must wait for the forwarder on a loaded machine, not be dropped.
+      await namespace.exec('ip', 'link', 'set', device, 'txqueuelen', '10000', 'up');
     }
     for (const [address] of Object.entries(ADDRESSES).filter(([, host]) => host.side === 'far')) await far.addAddress(`${address}/32`, 'lo');
     await router.route('198.18.3.0/24', 'via', '198.18.4.2', 'dev', routerEnd);
