@@ -35,7 +35,7 @@ async function waitForListening(namespace: string, address: string, port: number
 export function waitForReady(child: ChildProcess, what: string, ready: RegExp): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`${what}: not ready after 10 s: ${output}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`${what}: not ready after 30 s: ${output}`)), 30_000);
     const done = (error?: Error) => {
       clearTimeout(timer);
       if (error) reject(error);
