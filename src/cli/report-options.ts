@@ -1,5 +1,7 @@
 import type { Argv } from 'yargs';
-import { diffResults, type DiffOptions } from '../report/diff.js';
+import type { Vantage } from '../plan/types.js';
+import { assertSameVantages, diffResults, vantagesOf, type DiffOptions } from '../report/diff.js';
+import { sourceLabel } from '../report/pairs.js';
 import { sanitize } from '../report/sanitize.js';
 import { exitCode, FORMATS, formatters, type Format } from '../report/index.js';
 import type { Report } from '../report/types.js';
@@ -130,10 +132,12 @@ export interface PreparedReports {
  * Checks the --format/--out pairs and the --out targets, and reads and validates --baseline:
  * a scan calls this before its first packet, so a mistake there does not throw a scan away.
  */
-export async function prepareReports(args: ReportArgs, platform: Platform = THIS_PLATFORM): Promise<PreparedReports> {
+export async function prepareReports(args: ReportArgs, platform: Platform = THIS_PLATFORM, vantage?: Vantage): Promise<PreparedReports> {
   const list = jobs(args);
   for (const job of list) if (job.file !== undefined) await checkOutputTarget(job.file, platform);
   const baseline = args.baseline === undefined ? undefined : { file: args.baseline, before: await readResultFile(args.baseline) };
+  // A baseline from another vantage is refused now, not after the scan it would throw away.
+  if (baseline && vantage) assertSameVantages(vantagesOf(baseline.before), [sourceLabel(vantage)], baseline.file, { force: args.force ?? false, afterName: 'this scan' });
   return {
     async emit(result, options = {}) {
       const report = baseline ? withBaseline(result, baseline.before, baseline.file, { force: args.force ?? false, afterName: 'this result' }) : result;

@@ -117,9 +117,14 @@ export interface DiffOptions {
  * other may, so every difference would read as a change. Refused unless forced.
  */
 export function assertComparable(before: Report, after: Report, file: string, options: DiffOptions = {}): void {
+  assertSameVantages(vantagesOf(before), vantagesOf(after), file, options);
+}
+
+/** assertComparable on the vantages alone: a scan checks its --baseline this way before its first packet. */
+export function assertSameVantages(before: readonly string[], after: readonly string[], file: string, options: DiffOptions = {}): void {
   if (options.force) return;
-  const a = vantagesOf(before).join(' + ');
-  const b = vantagesOf(after).join(' + ');
+  const a = before.join(' + ');
+  const b = after.join(' + ');
   if (a === b) return;
   throw new DiffError(
     sanitize(`${file} was taken from ${a} and ${options.afterName ?? 'the later result'} from ${b}: results from different vantages cannot be compared; compare them anyway with --force`),

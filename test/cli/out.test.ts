@@ -18,15 +18,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('--out when a file cannot be written', () => {
   // A private node like /dev/full: a writer that renamed over it must not replace the system's device.
-  test('a full device: the other --out files are written, stdout is printed, exit 2 names the file', () => {
-    const full = join(dir, 'full');
-    expect(spawnSync('mknod', [full, 'c', '1', '7']).status).toBe(0);
-    const other = join(dir, 'full-other.xml');
-    const run = runCli(['report', RESULT, '--format', 'json', '--out', full, '--format', 'junit', '--out', other, '--format', 'table']);
-    expect(run.stderr).toBe(`exchange-ports: cannot write ${full}: no space left on device\n`);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toContain('summary: 12 checks');
-    expect(readFileSync(other, 'utf8')).toContain('<testsuites');
+  whenRoot(() => {
+    test('a full device: the other --out files are written, stdout is printed, exit 2 names the file', () => {
+      const full = join(dir, 'full');
+      expect(spawnSync('mknod', [full, 'c', '1', '7']).status).toBe(0);
+      const other = join(dir, 'full-other.xml');
+      const run = runCli(['report', RESULT, '--format', 'json', '--out', full, '--format', 'junit', '--out', other, '--format', 'table']);
+      expect(run.stderr).toBe(`exchange-ports: cannot write ${full}: no space left on device\n`);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toContain('summary: 12 checks');
+      expect(readFileSync(other, 'utf8')).toContain('<testsuites');
+    });
   });
 
   test('a directory is a usage error naming it, and nothing else is written', () => {
@@ -104,5 +106,29 @@ describe('scan: every input is read and checked before the first packet', () => 
     const run = await scan(extra);
     expect(run).toMatchObject({ code: 2, stdout: '', stderr });
     expect(connections).toBe(0);
+  });
+
+  test('a --baseline from another vantage: refused before the first packet, naming both; --force compares; diff does the same', async () => {
+    const fromMailbox = join(dir, 'from-mailbox.json');
+    const fromInternet = join(dir, 'from-internet.json');
+    expect([0, 1]).toContain((await scan(['--format', 'json', '--out', fromMailbox])).code);
+    connections = 0;
+    const refused = await runCliAsync(['scan', '-t', topology, '--from', 'internet', '--quiet', '--baseline', fromMailbox, '--format', 'json']);
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toBe(
+      `exchange-ports: ${fromMailbox} was taken from mailbox and this scan from internet: results from different vantages cannot be compared; compare them anyway with --force\n`,
+    );
+    expect(connections).toBe(0);
+
+    const forced = await runCliAsync(['scan', '-t', topology, '--from', 'internet', '--quiet', '--timeout', '200', '--baseline', fromMailbox, '--force', '--format', 'json', '--out', fromInternet]);
+    expect([0, 1]).toContain(forced.code);
+    // The same scan, let through, reaches the listener: the refusal above came before it would have.
+    expect(connections).toBeGreaterThan(0);
+    expect(JSON.parse(readFileSync(fromInternet, 'utf8'))).toHaveProperty('baseline');
+
+    const diff = await runCliAsync(['diff', fromMailbox, fromInternet]);
+    expect(diff).toMatchObject({ code: 2, stdout: '' });
+    expect(diff.stderr).toMatch(/was taken from mailbox and .* from internet: results from different vantages cannot be compared/);
+    expect([0, 1]).toContain((await runCliAsync(['diff', fromMailbox, fromInternet, '--force'])).code);
   });
 });

@@ -71,6 +71,9 @@ describe('the README, through the built CLI', () => {
     // The registry command only as what will work once published.
     for (const line of readme.split('\n').filter((l) => l.includes('npm install -g exchange-ports'))) expect(line).toMatch(/once (it is |the package is )?published/i);
     expect(all.some((i) => i.command === 'scan' && i.line.includes('--from internet'))).toBe(true);
+    // Monitoring: the Nagios size limit and the older NRPE that cuts at 1 KB are said.
+    expect(readme).toMatch(/stays under 4 KB/);
+    expect(readme).toMatch(/NRPE before 3\.0 truncates at 1 KB/);
   });
 
   test('every option a README command uses exists in that command\'s --help', () => {
