@@ -117,7 +117,7 @@ describe('serviceFindings', () => {
   });
 });
 
-describe('serviceFindings: fingerprints from public transcripts (fixtures/smtp/TRANSCRIPTS.md)', () => {
+describe('serviceFindings: what no public transcript backs (TRANSCRIPTS.md; the transcripts are checked in transcripts.test.ts)', () => {
   const on25 = { port: 25, portName: 'smtp', probe: 'smtp', expectation: 'required', source: { role: 'internet' }, destination: { role: 'mailbox', host: 'mbx', lookup: 'name' } } as unknown as Check;
   const smtp = (greeting: string, extensions: Record<string, string[]>, exchange: SmtpFacts['exchange']): Observation => ({
     state: 'open',
@@ -136,16 +136,6 @@ describe('serviceFindings: fingerprints from public transcripts (fixtures/smtp/T
     } satisfies SmtpFacts,
   });
   const options = at('2026-01-01T00:00:00Z');
-
-  test('Windows IIS SMTP is its own warning, not "not Exchange" info', () => {
-    const found = serviceFindings(on25, smtp('220 relay Microsoft ESMTP MAIL Service, Version: 6.0.3790.3959 ready at x', {}, { banner: false, iisSmtp: { version: '6.0.3790.3959' }, markers: [], backEnd: [], legacy: [] }), options);
-    expect(ids(found)).toEqual(['warning:smtp.iis-smtp']);
-  });
-
-  test('a 2013+ back end offering XEXCH50 is not called legacy Exchange', () => {
-    const found = serviceFindings(on25, smtp('220 mbx Microsoft ESMTP MAIL Service ready at x', { XEXCH50: [] }, { banner: true, markers: ['XEXCH50'], backEnd: ['XEXCH50'], legacy: [] }), options);
-    expect(ids(found).some((id) => id.includes('legacy-exchange'))).toBe(false);
-  });
 
   test('the upper-case Mailbox Transport greeting on 25 from the Internet is a back-end listener', () => {
     const found = serviceFindings(on25, smtp('220 MBX01 MICROSOFT ESMTP MAIL SERVICE READY AT x', {}, { banner: true, mailboxTransport: true, markers: [], backEnd: [], legacy: [] }), options);

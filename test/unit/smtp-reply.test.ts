@@ -82,17 +82,6 @@ describe('Exchange fingerprint', () => {
     expect(exchangeFingerprint(['220 mx SMTP ready'], { 'X-EXCHANGEAUTH': ['SHA256'] }).markers).toEqual(['X-EXCHANGEAUTH']);
   });
 
-  test('Windows IIS SMTP (", Version: 6.0.x") is told apart from Exchange; with X-LINK2STATE/XEXCH50 it is Exchange 2003', () => {
-    const iis = exchangeFingerprint(['220 relay Microsoft ESMTP MAIL Service, Version: 6.0.3790.3959 ready at  Sun, 6 Dec 2009 21:56:01 +0000'], { SIZE: [] });
-    expect(iis).toMatchObject({ banner: false, iisSmtp: { version: '6.0.3790.3959' }, markers: [] });
-    expect(iis.suggests).toMatch(/IIS SMTP service 6\.0\.3790\.3959, not Exchange/);
-    const e2003 = exchangeFingerprint(['220 exchange.example Microsoft ESMTP MAIL Service, Version: 6.0.3790.4675 ready at Mon, 11 Oct 2010 18:10:25 -0700'], {
-      'X-LINK2STATE': [],
-      XEXCH50: [],
-    });
-    expect(e2003.suggests).toMatch(/Exchange 2000\/2003 on the Windows IIS SMTP service/);
-  });
-
   test('the upper-case greeting is the Mailbox Transport listener (475, 476/477 on 2019)', () => {
     const print = exchangeFingerprint(['220 MBX01.contoso.com MICROSOFT ESMTP MAIL SERVICE READY AT Tue, 1 Dec 2026 10:00:00 +0000'], {});
     expect(print).toMatchObject({ banner: true, mailboxTransport: true });
