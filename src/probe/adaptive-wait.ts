@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { NEW_GROUP, NEW_HOST, nextGroup, nextHost, triesAllowed, waitMs, type GroupTiming, type HostTiming, type TimingEvent, type TimingLimits } from './timing-model.js';
+import { lossSeen, NEW_GROUP, NEW_HOST, nextGroup, nextHost, triesAllowed, waitMs, type GroupTiming, type HostTiming, type TimingEvent, type TimingLimits } from './timing-model.js';
 
 /** A wait for an answer that follows its host's timing as events come in (as nmap re-checks outstanding probes). */
 export interface SilenceWait {
@@ -30,6 +30,8 @@ export interface AdaptiveTiming {
   triesAllowed(host: string): number;
   /** Whether anything (the host or its path) has answered from this host yet. */
   answered(host: string): boolean;
+  /** Whether loss was seen on this host's path (or anywhere, once the host answered). */
+  lossSeen(host: string): boolean;
   /** Feeds an event to the model and re-arms the waits it changes. */
   record(event: TimingEvent): void;
   waitForSilence(host: string, retry: number): SilenceWait;
@@ -58,6 +60,7 @@ export function createAdaptiveTiming(limits: TimingLimits): AdaptiveTiming {
   return {
     timeoutMs: (host) => waitMs(hosts.get(host)?.timing, group, limits, 0),
     triesAllowed: (host) => triesAllowed(hosts.get(host)?.timing, group, limits),
+    lossSeen: (host) => lossSeen(hosts.get(host)?.timing, group),
     answered(host) {
       const timing = hosts.get(host)?.timing;
       return timing !== undefined && (timing.own.samples > 0 || timing.path.samples > 0);

@@ -94,6 +94,8 @@ interface Probe {
   readonly live: Map<number, AbortController>;
   /** When the first try was sent (performance.now()). */
   firstSentAt?: number;
+  /** When the latest try was sent. */
+  lastSentAt?: number;
   result?: Observation;
 }
 
@@ -196,6 +198,7 @@ export async function runEngine(
     };
     probe.live.set(retry, controller);
     if (retry === 0) probe.firstSentAt = performance.now();
+    probe.lastSentAt = performance.now();
     const answer = probe.prober(target, controller.signal).catch(
       (error: unknown): Observation => ({ state: 'error', address: probe.address, attempts: 1, error: error instanceof Error ? error.message : String(error) }),
     );
@@ -272,9 +275,16 @@ export async function runEngine(
     if (!first && probe.check.transport === 'tcp' && probe.live.has(0) && timing.answered(probe.address)) {
       // A host that answers is not called silent on a port before the first try's SYN retransmission
       // by the kernel has had its wait: under loss that is one more chance for the port's answer.
-      const left = (probe.firstSentAt ?? 0) + SYN_RETRANSMIT_MS + timing.timeoutMs(probe.address) - performance.now();
+      // Where loss was seen, the latest try's retransmission too (it listens until --max-timeout).
+      const sentAt = timing.lossSeen(probe.address) ? probe.lastSentAt : probe.firstSentAt;
+      const left = (sentAt ?? 0) + SYN_RETRANSMIT_MS + timing.timeoutMs(probe.address) - performance.now();
       if (left > 0) await pause(Math.min(left, MAX_TIMER_MS), stop.signal).done;
       if (stop.signal.aborted || probe.result) return;
+      // Loss seen while it waited may allow another try.
+      if (probe.attempts < timing.triesAllowed(probe.address)) {
+        enqueue(probe);
+        return;
+      }
     }
     const silence: Observation = first ?? { state: silentState(probe.check.transport), address: probe.address, attempts: probe.attempts, error: `no answer within ${wait?.armedMs()} ms` };
     settle(probe, silence);

@@ -150,7 +150,6 @@ export function replay(events: readonly TimingEvent[]): ScanTiming {
 
 const clamp = (value: number, low: number, high: number): number => Math.min(high, Math.max(low, value));
 
-/** How long try `retry` (0 = first) of a probe of this host waits for an answer before it counts as silent, ms. */
 /**
  * The highest try a probe of this host is known to have needed. A host that answered at all
  * also takes the scan's: its few answering ports may have been lucky on a lossy path.
@@ -161,6 +160,12 @@ function lossEvidence(host: HostTiming | undefined, group: GroupTiming): number 
   return Math.max(host.answeredRetry, alive ? group.answeredRetry : -1);
 }
 
+/** Whether a probe of this host, or of the scan when the host answered at all, needed a retry or a retransmission. */
+export function lossSeen(host: HostTiming | undefined, group: GroupTiming): boolean {
+  return lossEvidence(host, group) > 0;
+}
+
+/** How long try `retry` (0 = first) of a probe of this host waits for an answer before it counts as silent, ms. */
 export function waitMs(host: HostTiming | undefined, group: GroupTiming, limits: TimingLimits, retry = 0): number {
   const bounds = { initialMs: limits.initialMs, minMs: limits.minMs, maxMs: limits.maxMs };
   const low = Math.min(limits.minMs, limits.maxMs);

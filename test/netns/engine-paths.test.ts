@@ -84,15 +84,25 @@ whenRoot(() => {
       for (const [key, value] of [['net.ipv4.icmp_ratelimit', 0], ['net.ipv6.icmp.ratelimit', 0]] as const) await router.sysctl(key, value).catch(() => undefined);
       // The router: resets 3000-3099 at once (a firewall near the scanner); drops the first SYN of
       // every connection to the far host's listeners (only the kernel's retransmission, 1 s later,
-      // gets through); refuses 8443 over IPv6 with ICMPv6 admin-prohibited.
+      // gets through); refuses 8443 over IPv6 with ICMPv6 admin-prohibited; drops the very first SYN
+      // to 8081 (loss, seen when a retry is answered); drops every SYN to 5986 for 1.05 s after
+      // the first (an outage that eats the first try's retransmission at 1 s, not a later try's).
       await router.nft(`table inet xpt {
   set seen { type ipv4_addr . inet_service; flags dynamic; timeout 1m; }
+  set lossy { type ipv4_addr . inet_service; flags dynamic; timeout 1m; }
+  set outage { type ipv4_addr . inet_service; flags dynamic; timeout 1050ms; }
+  set outaged { type ipv4_addr . inet_service; flags dynamic; timeout 1m; }
   chain forward {
     type filter hook forward priority 0; policy accept;
     ip daddr ${FAR} tcp dport 3000-3099 reject with tcp reset
     ip daddr ${FAR} tcp dport { 3389, 5985 } tcp flags & (syn | ack) == syn ip saddr . tcp sport @seen accept
     ip daddr ${FAR} tcp dport { 3389, 5985 } tcp flags & (syn | ack) == syn add @seen { ip saddr . tcp sport } drop
     ip6 daddr ${TARGET6} tcp dport 8443 reject with icmpv6 type admin-prohibited
+    ip daddr ${FAR} tcp dport 8081 tcp flags & (syn | ack) == syn ip daddr . tcp dport @lossy accept
+    ip daddr ${FAR} tcp dport 8081 tcp flags & (syn | ack) == syn add @lossy { ip daddr . tcp dport } drop
+    ip daddr ${FAR} tcp dport 5986 tcp flags & (syn | ack) == syn ip daddr . tcp dport @outage drop
+    ip daddr ${FAR} tcp dport 5986 tcp flags & (syn | ack) == syn ip daddr . tcp dport @outaged accept
+    ip daddr ${FAR} tcp dport 5986 tcp flags & (syn | ack) == syn add @outage { ip daddr . tcp dport } add @outaged { ip daddr . tcp dport } drop
   }
 }
 `);
@@ -103,7 +113,7 @@ whenRoot(() => {
 `);
       await target.start('node', [
         fileURLToPath(new URL('../helpers/lab-listener.mjs', import.meta.url)),
-        JSON.stringify({ tcp: [[FAR, 3389], [FAR, 5985], [FAR, 8080], [TARGET6, 443]] }),
+        JSON.stringify({ tcp: [[FAR, 3389], [FAR, 5985], [FAR, 5986], [FAR, 8080], [FAR, 8081], [TARGET6, 443]] }),
       ]);
     }, 60_000);
     afterAll(async () => {
@@ -144,6 +154,17 @@ whenRoot(() => {
       const observation = seen.get(`${FAR} 5985/tcp`)!;
       expect(observation).toMatchObject({ state: 'open', attempts: 2 });
       expect(observation.rttMs).toBeGreaterThanOrEqual(900);
+    }, 30_000);
+
+    it("where loss was seen, a port is not called silent before the latest try's SYN retransmission had its wait", async () => {
+      const run = await scan(scanner, [[FAR, 8081, 'tcp'], [FAR, 5986, 'tcp']], { timeoutMs: 100, minTimeoutMs: 100, maxTimeoutMs: 3000, retries: 1, maxRetries: 2 });
+      const seen = byTarget(run);
+      // The loss: 8081's first SYN was dropped, its retry answered.
+      expect(seen.get(`${FAR} 8081/tcp`)).toMatchObject({ state: 'open', attempts: 2 });
+      // Every try of 5986 and the first try's retransmission fell in the outage; a later try's retransmission did not.
+      const observation = seen.get(`${FAR} 5986/tcp`)!;
+      expect(observation.state).toBe('open');
+      expect(observation.attempts).toBeGreaterThanOrEqual(2);
     }, 30_000);
 
     it('no IPv6 route: not probed, no round trip, never a pass or a fail; TCP and UDP alike, no crash', async () => {

@@ -1,5 +1,5 @@
 import { addRoundTrip, NO_ROUND_TRIPS, timeoutFor, type RoundTripState } from '../../src/probe/timing.js';
-import { isRoundTrip, replay, triesAllowed, waitMs, type TimingEvent, type TimingLimits } from '../../src/probe/timing-model.js';
+import { isRoundTrip, lossSeen, replay, triesAllowed, waitMs, type TimingEvent, type TimingLimits } from '../../src/probe/timing-model.js';
 
 type Answered = Extract<TimingEvent, { kind: 'answered' }>;
 
@@ -111,6 +111,19 @@ describe('timing model (a pure function of events)', () => {
     expect(tries([hostAnswer('other', 10, { retry: 3 })], 'h')).toBe(2);
     expect(tries([hostAnswer('other', 10, { retry: 3 }), pathAnswer('h', 1)], 'h')).toBe(5);
     expect(tries([], 'h', { ...LIMITS, retries: 0, maxRetries: 0 })).toBe(1);
+  });
+
+  it('loss is seen on a host from its own retries and retransmissions, and from the scan once it answered at all', () => {
+    const seen = (events: TimingEvent[], host: string): boolean => {
+      const scan = replay(events);
+      return lossSeen(scan.hosts.get(host), scan.group);
+    };
+    expect(seen([], 'h')).toBe(false);
+    expect(seen([hostAnswer('h', 10), pathAnswer('h', 10)], 'h')).toBe(false);
+    expect(seen([hostAnswer('h', 10, { retry: 1 })], 'h')).toBe(true);
+    expect(seen([hostAnswer('h', 1150, { late: true, retransmitsAfterMs: 1000 })], 'h')).toBe(true);
+    expect(seen([hostAnswer('other', 10, { retry: 1 })], 'h')).toBe(false);
+    expect(seen([hostAnswer('other', 10, { retry: 1 }), hostAnswer('h', 10)], 'h')).toBe(true);
   });
 
   it('after loss, later tries wait longer; without loss they do not', () => {
