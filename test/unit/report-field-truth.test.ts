@@ -117,6 +117,19 @@ describe('item 12: JUnit schema, Nagios size and perfdata', () => {
     writeFileSync(file, render('junit', report as Report));
     expect(() => execFileSync('xmllint', ['--noout', '--schema', join(ROOT, 'fixtures/junit/junit-10.xsd'), file], { stdio: 'pipe' })).not.toThrow();
   });
+  test.each([
+    ['skipped on <testsuites>', (xml: string) => xml.replace('<testsuites ', '<testsuites skipped="1" ')],
+    ['a <testsuite> without failures', (xml: string) => xml.replace(/(<testsuite [^>]*?) failures="\d+"/, '$1')],
+    ['a time that is not seconds', (xml: string) => xml.replace(/(<testsuite [^>]*?) time="[^"]*"/, '$1 time="1s"')],
+    ['an attribute the schema does not know on <testcase>', (xml: string) => xml.replace('<testcase ', '<testcase status="x" ')],
+  ] as const)('the schema refuses what Jenkins xunit refuses: %s', (name, spoil) => {
+    const valid = render('junit', mbx01);
+    const spoiled = spoil(valid);
+    expect(spoiled).not.toBe(valid);
+    const file = join(dir, `spoiled-${name.replace(/\W+/g, '-')}.xml`);
+    writeFileSync(file, spoiled);
+    expect(() => execFileSync('xmllint', ['--noout', '--schema', join(ROOT, 'fixtures/junit/junit-10.xsd'), file], { stdio: 'pipe' })).toThrow();
+  });
   test('nagios output stays under 4 KB however many checks fail, and says how many lines were left out', () => {
     const many = { ...internet, checks: Array.from({ length: 500 }, (_, i) => ({ ...(internet.checks[0] as Report['checks'][number]), id: `x${i}`, verdict: 'fail' as const })) };
     const text = render('nagios', many);
