@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -62,6 +62,17 @@ describe('distribution', () => {
     const ports = await run(npx, ['--no-install', 'exchange-ports', 'ports', '--format', 'json'], { cwd: installDirectory });
     expect(flowIds(ports.stdout)).toContain('edge.edgesync');
     expectLabScan(await runAny(npx, ['--no-install', 'exchange-ports', 'lab', '--scan'], installDirectory));
+  }, 120_000);
+
+  test("the README's global install of the packed tarball works as written (into a private prefix)", async () => {
+    const [tarball] = (await readdir(packDirectory)).filter((name) => name.endsWith('.tgz'));
+    expect(await readFile(join(ROOT, 'README.md'), 'utf8')).toContain(`npm install -g ./${tarball}`);
+    const prefix = join(installDirectory, 'global');
+    await run(npm, ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', `./${tarball}`], { cwd: packDirectory });
+    const installed = process.platform === 'win32' ? join(prefix, 'exchange-ports.cmd') : join(prefix, 'bin', 'exchange-ports');
+    const { stdout } = await run(installed, ['--version'], { cwd: installDirectory });
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expectLabScan(await runAny(installed, ['lab', '--scan'], installDirectory));
   }, 120_000);
 
   test('the single-file build runs alone, with no node_modules', async () => {
