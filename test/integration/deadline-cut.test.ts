@@ -55,4 +55,29 @@ describe('--deadline cuts service checks whose server stays silent after connect
     expect(udpDns?.why).not.toContain('not probed');
     expect(udpDns?.verdict).toBe('inconclusive');
   });
+
+  test('IMAP4 and POP3 (clear and implicit TLS) connected but silent: inconclusive when the deadline cuts them, never pass', async () => {
+    const silent: Running[] = [];
+    for (let i = 0; i < 4; i++) silent.push(await startRawServer(() => undefined));
+    running.push(...silent);
+    const [imap, imaps, pop3, pop3s] = silent.map((r) => r.port) as [number, number, number, number];
+    const org = topology(
+      { imap4: true, pop3: true },
+      { mailbox: [host('mbx01.lab.test', { address: '127.0.0.1', ports: { imap, imaps, pop3, pop3s } })] },
+    );
+    const engine = toEngineOptions({ ...ENGINE_ARG_DEFAULTS, timeout: 5000, deadline: 1, quiet: true });
+    const result = await scanTopology(org, { role: 'client' }, {
+      engine,
+      probers: serviceProbers({ phaseTimeoutMs: 10_000, legacyTls: false }),
+      findings: (check, observation) => serviceFindings(check, observation, { certWarnDays: 30, certCritDays: 14, now: new Date() }),
+    });
+    expect(result.partial).toBe(true);
+    const cut = result.checks.filter((c) => c.flow === 'client.imap4' || c.flow === 'client.pop3');
+    expect(cut.map((c) => c.port).sort((a, b) => a - b)).toEqual([imap, imaps, pop3, pop3s].sort((a, b) => a - b));
+    for (const check of cut) {
+      expect(check.observed.state).toBe('open');
+      expect(check.verdict).toBe('inconclusive');
+      expect(check.why).toContain('cut short before the service answered');
+    }
+  });
 });
