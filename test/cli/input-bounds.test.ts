@@ -72,6 +72,13 @@ describe('hostile topologies, saved results and --ca files: exit 2, a bounded me
     expectBoundedRefusal(tag, /tag\.yaml:4: /);
   }, 120_000);
 
+  test('a 1 MB value and a 1 MB host name are quoted as an excerpt', async () => {
+    const value = await runCliAsync(['plan', '-t', file('value.yaml', `${HEAD}edge: ${'v'.repeat(MIB)}\n`), '--from', 'mailbox']);
+    expectBoundedRefusal(value, /value\.yaml:4: edge: expected "subscribed" or "none", got a string \("v{80}\.\.\."\)\n$/);
+    const name = await runCliAsync(['plan', '-t', file('name.yaml', `organization: x\nhosts:\n  mailbox: [${'b'.repeat(MIB)}.test]\n`), '--from', 'mailbox']);
+    expectBoundedRefusal(name, /name\.yaml:3: hosts\.mailbox\[0\]: not a valid host name: "b{80}\.\.\." \(longer than 253 characters\)\n$/);
+  }, 120_000);
+
   test('a 300 MB topology is refused by its size before it is read', async () => {
     const topology = sparse(join(dir, 'huge.yaml'), 300 * MIB);
     const run = await runCliAsync(['plan', '-t', topology, '--from', 'mailbox']);
