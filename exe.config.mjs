@@ -57,9 +57,11 @@ async function seaBlob(linuxNode) {
   const main = `${work}exchange-ports.cjs`;
   const blob = `${work}exchange-ports.blob`;
   await bundle('cjs', main);
-  const config = { main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false };
+  // Paths relative to the work directory: the blob keeps the main script's path as given, and the
+  // checkout's own path in it would make the bytes depend on where the source was cloned.
+  const config = { main: 'exchange-ports.cjs', output: 'exchange-ports.blob', disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false };
   writeFileSync(`${work}sea-config.json`, JSON.stringify(config));
-  execFileSync(linuxNode, ['--experimental-sea-config', `${work}sea-config.json`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(linuxNode, ['--experimental-sea-config', 'sea-config.json'], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] });
   return readFileSync(blob);
 }
 
