@@ -102,6 +102,12 @@ whenRoot(() => {
       expect(sha256(join(again, 'exchange-ports-linux-x64'))).toBe(sha256(LINUX_EXE));
       rmSync(again, { recursive: true, force: true });
     }, 600_000);
+
+    test('neither executable carries the path of the checkout it was built in (another clone gives the same bytes)', () => {
+      const checkout = Buffer.from(ROOT.replace(/\/$/, ''));
+      expect(readFileSync(WINDOWS_EXE).includes(checkout)).toBe(false);
+      expect(readFileSync(LINUX_EXE).includes(checkout)).toBe(false);
+    });
   });
 
   describe.each([
