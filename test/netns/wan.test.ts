@@ -46,7 +46,8 @@ whenRoot(() => {
       const far = await connectMs(wan.scanner, '198.18.3.10', 25);
       expect(far).toBeGreaterThanOrEqual(199);
       expect(far).toBeLessThan(400);
-      expect(await connectMs(wan.scanner, '198.18.2.10', 25)).toBeLessThan(50);
+      // The near site skips the link: well under the far site's 200 ms even on a loaded machine.
+      expect(await connectMs(wan.scanner, '198.18.2.10', 25)).toBeLessThan(150);
       await wan.link.set({ rttMs: 100, jitterMs: 40 });
       const spread: number[] = [];
       for (let index = 0; index < 8; index += 1) spread.push(await connectMs(wan.scanner, '198.18.3.10', 25));
