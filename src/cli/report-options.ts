@@ -129,10 +129,14 @@ export interface PreparedReports {
 }
 
 /**
- * Checks the --format/--out pairs and the --out targets, and reads and validates --baseline:
- * a scan calls this before its first packet, so a mistake there does not throw a scan away.
+ * Checks the --format/--out pairs and the --out targets, and reads and validates --baseline
+ * (against the scan's vantage, when given): a scan calls this before its first packet, so a
+ * mistake there does not throw a scan away.
  */
-export async function prepareReports(args: ReportArgs, platform: Platform = THIS_PLATFORM, vantage?: Vantage): Promise<PreparedReports> {
+export async function prepareReports(
+  args: ReportArgs,
+  { platform = THIS_PLATFORM, vantage }: { readonly platform?: Platform; readonly vantage?: Vantage } = {},
+): Promise<PreparedReports> {
   const list = jobs(args);
   for (const job of list) if (job.file !== undefined) await checkOutputTarget(job.file, platform);
   const baseline = args.baseline === undefined ? undefined : { file: args.baseline, before: await readResultFile(args.baseline) };
@@ -170,7 +174,7 @@ export async function prepareReports(args: ReportArgs, platform: Platform = THIS
 
 /** prepareReports, then emit: for commands whose inputs are all read by the time they report. */
 export async function emitReports(result: Report, args: ReportArgs, options: EmitOptions = {}): Promise<number> {
-  return (await prepareReports(args, options.platform)).emit(result, options);
+  return (await prepareReports(args, options.platform ? { platform: options.platform } : {})).emit(result, options);
 }
 
 /**

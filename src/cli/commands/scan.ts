@@ -26,7 +26,7 @@ export const scanCommand: CommandModule<object, Args> = {
       const vantage = resolveVantage(args.from, topology, localIdentity());
       const engine = toEngineOptions(args);
       const services = await toServiceSetup(args);
-      const reports = await prepareReports(args, undefined, vantage);
+      const reports = await prepareReports(args, { vantage });
       const progress = progressLine(process.stderr, args.quiet);
       try {
         const result = await scanTopology(topology, vantage, {
