@@ -268,10 +268,13 @@ export async function runEngine(
       void tracked.finally(() => inFlight.delete(tracked));
     }
     if (stop.signal.aborted || probe.result) return;
-    if (probe.attempts < timing.triesAllowed(probe.address)) {
+    // Another try, when the loss seen on this host's path allows one.
+    const retried = (): boolean => {
+      if (probe.attempts >= timing.triesAllowed(probe.address)) return false;
       enqueue(probe);
-      return;
-    }
+      return true;
+    };
+    if (retried()) return;
     if (!first && probe.check.transport === 'tcp' && probe.live.has(0) && timing.answered(probe.address)) {
       // A host that answers is not called silent on a port before the first try's SYN retransmission
       // by the kernel has had its wait: under loss that is one more chance for the port's answer.
@@ -279,12 +282,8 @@ export async function runEngine(
       const sentAt = timing.lossSeen(probe.address) ? probe.lastSentAt : probe.firstSentAt;
       const left = (sentAt ?? 0) + SYN_RETRANSMIT_MS + timing.timeoutMs(probe.address) - performance.now();
       if (left > 0) await pause(Math.min(left, MAX_TIMER_MS), stop.signal).done;
-      if (stop.signal.aborted || probe.result) return;
       // Loss seen while it waited may allow another try.
-      if (probe.attempts < timing.triesAllowed(probe.address)) {
-        enqueue(probe);
-        return;
-      }
+      if (stop.signal.aborted || probe.result || retried()) return;
     }
     const silence: Observation = first ?? { state: silentState(probe.check.transport), address: probe.address, attempts: probe.attempts, error: `no answer within ${wait?.armedMs()} ms` };
     settle(probe, silence);
