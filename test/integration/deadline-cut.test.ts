@@ -1,10 +1,18 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { scanTopology } from '../../src/cli/run-scan.js';
 import { ENGINE_ARG_DEFAULTS, toEngineOptions } from '../../src/cli/engine-options.js';
-import { serviceProbers } from '../../src/probe/service-probers.js';
-import { serviceFindings } from '../../src/verdict/findings/index.js';
+import { toServiceSetup } from '../../src/cli/service-options.js';
+import type { Vantage } from '../../src/plan/types.js';
+import type { Topology } from '../../src/topology/types.js';
 import { startRawServer, type Running } from '../helpers/servers.js';
 import { host, topology } from '../helpers/topologies.js';
+
+/** `scan --timeout 5000 --deadline 1 --service-timeout 10000 --no-legacy-tls`: the deadline ends what the servers never do. */
+async function scanCutAtOneSecond(org: Topology, vantage: Vantage) {
+  const engine = toEngineOptions({ ...ENGINE_ARG_DEFAULTS, timeout: 5000, deadline: 1, quiet: true });
+  const services = await toServiceSetup({ ca: [], 'cert-warn-days': 30, 'cert-crit-days': 14, 'service-timeout': 10_000, 'legacy-tls': false });
+  return scanTopology(org, vantage, { engine, ...services });
+}
 
 /** Servers that accept and then say nothing: only the deadline ends their checks. */
 describe('--deadline cuts service checks whose server stays silent after connecting', () => {
@@ -36,12 +44,7 @@ describe('--deadline cuts service checks whose server stays silent after connect
         dns: [host('127.0.0.1', { address: '127.0.0.1', ports: { dns: dnsPort } })],
       },
     );
-    const engine = toEngineOptions({ ...ENGINE_ARG_DEFAULTS, timeout: 5000, deadline: 1, quiet: true });
-    const result = await scanTopology(org, { role: 'mailbox', host: 'mbx01.lab.test' }, {
-      engine,
-      probers: serviceProbers({ phaseTimeoutMs: 10_000, legacyTls: false }),
-      findings: (check, observation) => serviceFindings(check, observation, { certWarnDays: 30, certCritDays: 14, now: new Date() }),
-    });
+    const result = await scanCutAtOneSecond(org, { role: 'mailbox', host: 'mbx01.lab.test' });
     expect(result.partial).toBe(true);
     const smtp = result.checks.find((c) => c.flow === 'edge.from-internal');
     expect(smtp?.observed.state).toBe('open');
@@ -65,12 +68,7 @@ describe('--deadline cuts service checks whose server stays silent after connect
       { imap4: true, pop3: true },
       { mailbox: [host('mbx01.lab.test', { address: '127.0.0.1', ports: { imap, imaps, pop3, pop3s } })] },
     );
-    const engine = toEngineOptions({ ...ENGINE_ARG_DEFAULTS, timeout: 5000, deadline: 1, quiet: true });
-    const result = await scanTopology(org, { role: 'client' }, {
-      engine,
-      probers: serviceProbers({ phaseTimeoutMs: 10_000, legacyTls: false }),
-      findings: (check, observation) => serviceFindings(check, observation, { certWarnDays: 30, certCritDays: 14, now: new Date() }),
-    });
+    const result = await scanCutAtOneSecond(org, { role: 'client' });
     expect(result.partial).toBe(true);
     const cut = result.checks.filter((c) => c.flow === 'client.imap4' || c.flow === 'client.pop3');
     expect(cut.map((c) => c.port).sort((a, b) => a - b)).toEqual([imap, imaps, pop3, pop3s].sort((a, b) => a - b));

@@ -1,7 +1,6 @@
 import { scanTopology } from '../../src/cli/run-scan.js';
 import { ENGINE_ARG_DEFAULTS, toEngineOptions } from '../../src/cli/engine-options.js';
-import { serviceProbers } from '../../src/probe/service-probers.js';
-import { serviceFindings } from '../../src/verdict/findings/index.js';
+import { toServiceSetup } from '../../src/cli/service-options.js';
 import { startRawServer, type Running } from '../helpers/servers.js';
 import { host, topology } from '../helpers/topologies.js';
 
@@ -25,7 +24,8 @@ describe('a required implicit-TLS port that answers without TLS is down', () => 
         edge: [host('edge01.lab.test', { address: '127.0.0.1', ports: { edgesync } })],
       },
     );
-    const services = { probers: serviceProbers({ phaseTimeoutMs: 2000, legacyTls: false }), findings: (check: Parameters<typeof serviceFindings>[0], observation: Parameters<typeof serviceFindings>[1]) => serviceFindings(check, observation, { certWarnDays: 30, certCritDays: 14, now: new Date() }) };
+    // What `scan --service-timeout 2000 --no-legacy-tls` sets up.
+    const services = await toServiceSetup({ ca: [], 'cert-warn-days': 30, 'cert-crit-days': 14, 'service-timeout': 2000, 'legacy-tls': false });
     const engine = toEngineOptions({ ...ENGINE_ARG_DEFAULTS, timeout: 500, quiet: true });
     const fromClient = await scanTopology(org, { role: 'client' }, { engine, ...services });
     const fromMailbox = await scanTopology(org, { role: 'mailbox', host: 'mbx01.lab.test' }, { engine, ...services });

@@ -6,6 +6,7 @@ import { authMechanisms, parseExtensions, type SmtpExtensions } from '../../src/
 import { exchangeFingerprint, type ExchangeFingerprint } from '../../src/probe/smtp-exchange.js';
 import { ReplyAssembler, type SmtpReply } from '../../src/probe/smtp-reply.js';
 import { serviceFindings } from '../../src/verdict/findings/index.js';
+import { ROOT } from '../helpers/cli.js';
 
 /** A public transcript excerpt (fixtures/smtp/transcripts/), one row of fixtures/smtp/TRANSCRIPTS.md. */
 interface Transcript {
@@ -29,7 +30,7 @@ interface Transcript {
   };
 }
 
-const DIR = join(process.cwd(), 'fixtures', 'smtp', 'transcripts');
+const DIR = join(ROOT, 'fixtures', 'smtp', 'transcripts');
 const FILES = readdirSync(DIR).filter((file) => file.endsWith('.json')).sort();
 const read = (file: string): Transcript => JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Transcript;
 const FINGERPRINT_FINDINGS = new Set(['smtp.legacy-exchange', 'smtp.backend-listener', 'smtp.iis-smtp', 'smtp.not-exchange']);
