@@ -92,6 +92,10 @@ export class ExeBox {
       const run = await runInside(namespace, ['wine'], { args: command }, box.wineEnv, box.scratch);
       if (run.code !== 0) throw new Error(`wine ${command.join(' ')}: exit ${run.code}: ${run.stderr}`);
     }
+    // wineboot returns while the prefix's own processes (services, the registry's save) still run:
+    // the tests start once that wineserver has ended, on a settled prefix.
+    const settled = await runInside(namespace, ['wineserver', '-w'], { args: [] }, box.wineEnv, box.scratch);
+    if (settled.code !== 0) throw new Error(`wineserver -w: exit ${settled.code}: ${settled.stderr}`);
     return box;
   }
 
